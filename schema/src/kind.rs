@@ -96,7 +96,9 @@ impl fmt::Display for FacilityKind {
 
 /// Error for an unknown facility kind; names the value and the accepted ones.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown facility kind {value:?}: expected one of bakery, water_station, crossing, silo, mill, fuel_station, consumer_outlet, other")]
+#[error(
+    "unknown facility kind {value:?}: expected one of bakery, water_station, crossing, silo, mill, fuel_station, consumer_outlet, other"
+)]
 pub struct UnknownKind {
     /// The rejected input.
     pub value: String,
@@ -110,7 +112,9 @@ impl FromStr for FacilityKind {
         Self::ALL
             .into_iter()
             .find(|k| k.as_str() == wanted)
-            .ok_or_else(|| UnknownKind { value: s.to_owned() })
+            .ok_or_else(|| UnknownKind {
+                value: s.to_owned(),
+            })
     }
 }
 
@@ -130,7 +134,9 @@ mod tests {
 
     #[test]
     fn unknown_kind_names_the_value() {
-        let err = "hospital".parse::<FacilityKind>().unwrap_err();
+        let err = "hospital"
+            .parse::<FacilityKind>()
+            .expect_err("hospital is not a kind");
         assert!(err.to_string().contains("\"hospital\""), "{err}");
     }
 }

@@ -1,11 +1,43 @@
 //! # fieldsync-schema
 //!
-//! The domain of fieldsync, shared by the server and the CLI, with no I/O:
+//! The domain of fieldsync, shared by the server and the CLI, with no I/O.
 //!
-//! - [`kind`]: facility kinds ([`FacilityKind`]).
-//! - [`value`]: typed field values ([`FieldValue`]).
+//! - [`kind`], [`value`], [`ids`], [`time`]: facility kinds, typed field values, id newtypes,
+//!   offset-preserving observation times.
+//! - [`check`]: the check model ([`Check`], [`Site`], [`Author`], [`ReviewState`]).
+//! - [`document`] and [`document_read`]: the mapping between a check and its Automerge
+//!   document ([`CheckDoc`]), conflicts included.
+//! - [`resolutions`] and [`catalog`]: the 42 resolutions parsed from the conference text in
+//!   `seeds/`, their English titles, kinds and deadlines, and the data-driven linking rules.
+//! - [`forms`]: per-kind forms as data (`schema/forms/*.toml`) and value parsing.
+//! - [`sync`]: the transport-agnostic pieces of the batched sync protocol.
+//! - [`wire`]: HTTP request and response bodies.
+//!
+//! Data flow: the CLI builds a [`NewCheck`], validates values with [`Form::parse_value`],
+//! creates a [`CheckDoc`], and syncs it with [`wire::SyncRequest`]s; the server merges the
+//! messages into its copy, reads the [`Check`] back, and links it to resolutions.
+pub mod catalog;
+pub mod check;
+pub mod document;
+pub mod document_read;
+#[cfg(test)]
+mod document_tests;
+pub mod forms;
+pub mod ids;
 pub mod kind;
+pub mod resolutions;
+pub mod sync;
+pub mod time;
 pub mod value;
+pub mod wire;
 
+pub use catalog::{Catalog, Deadline, LinkRule, ResolutionInfo};
+pub use check::{Author, Check, FormRef, NewCheck, Review, ReviewEvent, ReviewState, Role, Site};
+pub use document::{CheckDoc, CheckEdit};
+pub use document_read::{Conflict, ConflictValue, DocError};
+pub use forms::{Form, FormError, FormField, Forms};
+pub use ids::{CheckId, SiteId};
 pub use kind::FacilityKind;
+pub use resolutions::{Resolution, SeedError};
+pub use time::ObservedAt;
 pub use value::FieldValue;

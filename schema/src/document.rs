@@ -1,0 +1,321 @@
+//! The mapping between a [`Check`] and its Automerge document (hand-written, so every
+//! field is a separate map key and concurrent edits of different fields merge cleanly).
+//!
+//! Document layout (root map), version [`LAYOUT_VERSION`]:
+//!
+//! | key | type | notes |
+//! |---|---|---|
+//! | `layout` | int | layout version |
+//! | `id`, `kind`, `inspector`, `observed_at` | str | set once at creation |
+//! | `form` | map `{id, version}` | form the check was made with |
+//! | `site` | map `{id, name_ar, name_en?, lat?, lon?}` | |
+//! | `fields` | map field name -> scalar | one key per form field |
+//! | `notes` | text | character-level merge of concurrent notes |
+//! | `resolutions` | map `"16"` -> true | links, recomputed by the server |
+//! | `review` | map `{state, by?, at?, comment?}` | latest decision |
+//! | `review_history` | list of maps `{from, to, by, at, comment}` | concurrent appends merge |
+//! | `authors` | map actor hex -> `{name, device, role}` | who writes as which actor |
+//!
+//! Every container is created with the document, so later writers only put keys and two
+//! devices never race to create the same map.
+
+use std::collections::BTreeMap;
+
+use automerge::transaction::{CommitOptions, Transactable};
+use automerge::{
+    ActorId, AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value,
+};
+
+use crate::{Author, FieldValue, FormRef, NewCheck, ReviewState, Role, Site};
+
+pub use crate::document_read::DocError;
+
+/// Version of the document layout written by this build.
+pub const LAYOUT_VERSION: i64 = 1;
+
+/// A check's Automerge document, with the operations fieldsync performs on it.
+#[derive(Debug, Clone)]
+pub struct CheckDoc {
+    pub(crate) doc: AutoCommit,
+}
+
+/// An edit to a check: only the values given are written.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CheckEdit {
+    /// Field values to set (already validated against the form).
+    pub fields: BTreeMap<String, FieldValue>,
+    /// Replacement notes text (merged character by character).
+    pub notes: Option<String>,
+}
+
+impl CheckDoc {
+    /// Creates the document for a new check, written by `actor` on behalf of `author`.
+    ///
+    /// # Errors
+    /// [`DocError::Automerge`] if Automerge refuses an operation (not expected).
+    pub fn create(
+        new: &NewCheck,
+        form: &FormRef,
+        author: &Author,
+        actor: ActorId,
+    ) -> Result<Self, DocError> {
+        let mut doc = AutoCommit::new().with_actor(actor);
+        doc.put(ROOT, "layout", LAYOUT_VERSION)?;
+        doc.put(ROOT, "id", new.id.to_string())?;
+        doc.put(ROOT, "kind", new.kind.as_str())?;
+        doc.put(ROOT, "inspector", author.name.as_str())?;
+        doc.put(ROOT, "observed_at", new.observed_at.to_string())?;
+        let form_obj = doc.put_object(ROOT, "form", ObjType::Map)?;
+        doc.put(&form_obj, "id", form.id.as_str())?;
+        doc.put(&form_obj, "version", i64::from(form.version))?;
+        write_site(&mut doc, &new.site)?;
+        let fields = doc.put_object(ROOT, "fields", ObjType::Map)?;
+        for (name, value) in &new.fields {
+            doc.put(&fields, name.as_str(), to_scalar(value))?;
+        }
+        let notes = doc.put_object(ROOT, "notes", ObjType::Text)?;
+        doc.update_text(&notes, &new.notes)?;
+        doc.put_object(ROOT, "resolutions", ObjType::Map)?;
+        let review = doc.put_object(ROOT, "review", ObjType::Map)?;
+        doc.put(&review, "state", ReviewState::Received.as_str())?;
+        doc.put_object(ROOT, "review_history", ObjType::List)?;
+        doc.put_object(ROOT, "authors", ObjType::Map)?;
+        let mut check = Self { doc };
+        check.register_author(author)?;
+        check.commit("record check");
+        Ok(check)
+    }
+
+    /// Loads a document from saved bytes (`save` output, or incremental chunks appended).
+    ///
+    /// # Errors
+    /// [`DocError::Automerge`] if the bytes are not an Automerge document.
+    pub fn load(bytes: &[u8]) -> Result<Self, DocError> {
+        Ok(Self {
+            doc: AutoCommit::load(bytes)?,
+        })
+    }
+
+    /// An empty document, to receive a check from a peer.
+    pub fn empty() -> Self {
+        Self {
+            doc: AutoCommit::new(),
+        }
+    }
+
+    /// Sets the actor future changes are written as.
+    pub fn set_actor(&mut self, actor: ActorId) {
+        self.doc.set_actor(actor);
+    }
+
+    /// The whole document, compressed (Automerge's `save`).
+    pub fn save(&mut self) -> Vec<u8> {
+        self.doc.save()
+    }
+
+    /// The current heads.
+    pub fn heads(&mut self) -> Vec<ChangeHash> {
+        self.doc.get_heads()
+    }
+
+    /// The underlying Automerge document, for the sync protocol.
+    pub fn automerge(&mut self) -> &mut AutoCommit {
+        &mut self.doc
+    }
+
+    /// Applies an edit as `author`. Returns true if anything changed. A change to data after a
+    /// review decision moves the review state to `edited` and records it in the history.
+    ///
+    /// # Errors
+    /// [`DocError`] if the document lacks the check layout.
+    pub fn edit(&mut self, author: &Author, edit: &CheckEdit) -> Result<bool, DocError> {
+        let fields = self.obj(&ROOT, "fields")?;
+        let mut changed = false;
+        for (name, value) in &edit.fields {
+            let current = self.doc.get(&fields, name.as_str())?;
+            let same = matches!(&current, Some((Value::Scalar(s), _)) if from_scalar(s).as_ref() == Some(value));
+            if !same {
+                self.doc.put(&fields, name.as_str(), to_scalar(value))?;
+                changed = true;
+            }
+        }
+        if let Some(notes) = &edit.notes {
+            let obj = self.obj(&ROOT, "notes")?;
+            if self.doc.text(&obj)? != *notes {
+                self.doc.update_text(&obj, notes)?;
+                changed = true;
+            }
+        }
+        if changed {
+            self.register_author(author)?;
+            let state = self.review_state()?;
+            if state.is_decision() {
+                self.push_review(
+                    state,
+                    ReviewState::Edited,
+                    "fieldsync",
+                    "data changed after review",
+                )?;
+            }
+            self.commit("edit check");
+        }
+        Ok(changed)
+    }
+
+    /// Records a supervisor's review decision with a comment.
+    ///
+    /// # Errors
+    /// [`DocError::Forbidden`] if `author` is not a supervisor or `state` is not a decision;
+    /// [`DocError`] if the document lacks the check layout.
+    pub fn review(
+        &mut self,
+        author: &Author,
+        state: ReviewState,
+        comment: &str,
+    ) -> Result<(), DocError> {
+        if author.role != Role::Supervisor {
+            return Err(DocError::Forbidden(format!(
+                "{} is an {}: only a supervisor may set review states",
+                author.name,
+                author.role.as_str()
+            )));
+        }
+        if !state.is_decision() {
+            return Err(DocError::Forbidden(format!(
+                "review state {state} is set automatically; choose approved, has_issues or rejected"
+            )));
+        }
+        self.register_author(author)?;
+        let from = self.review_state()?;
+        self.push_review(from, state, &author.name, comment)?;
+        self.commit("review check");
+        Ok(())
+    }
+
+    /// Replaces the linked resolutions with `links` as `author` (the server). Returns true if
+    /// the document changed.
+    ///
+    /// # Errors
+    /// [`DocError`] if the document lacks the check layout.
+    pub fn set_links(&mut self, author: &Author, links: &[u16]) -> Result<bool, DocError> {
+        let obj = self.obj(&ROOT, "resolutions")?;
+        let current: Vec<String> = self.doc.keys(&obj).collect();
+        let wanted: Vec<String> = links.iter().map(u16::to_string).collect();
+        if sorted(current.clone()) == sorted(wanted.clone()) {
+            return Ok(false);
+        }
+        self.register_author(author)?;
+        for key in current.iter().filter(|k| !wanted.contains(k)) {
+            self.doc.delete(&obj, key.as_str())?;
+        }
+        for key in wanted.iter().filter(|k| !current.contains(k)) {
+            self.doc.put(&obj, key.as_str(), true)?;
+        }
+        self.commit("link resolutions");
+        Ok(true)
+    }
+
+    fn push_review(
+        &mut self,
+        from: ReviewState,
+        to: ReviewState,
+        by: &str,
+        comment: &str,
+    ) -> Result<(), DocError> {
+        let at = jiff::Timestamp::now().to_string();
+        let review = self.obj(&ROOT, "review")?;
+        self.doc.put(&review, "state", to.as_str())?;
+        self.doc.put(&review, "by", by)?;
+        self.doc.put(&review, "at", at.as_str())?;
+        self.doc.put(&review, "comment", comment)?;
+        let history = self.obj(&ROOT, "review_history")?;
+        let index = self.doc.length(&history);
+        let event = self.doc.insert_object(&history, index, ObjType::Map)?;
+        for (key, value) in [
+            ("from", from.as_str()),
+            ("to", to.as_str()),
+            ("by", by),
+            ("at", &at),
+            ("comment", comment),
+        ] {
+            self.doc.put(&event, key, value)?;
+        }
+        Ok(())
+    }
+
+    fn register_author(&mut self, author: &Author) -> Result<(), DocError> {
+        let authors = self.obj(&ROOT, "authors")?;
+        let actor = self.doc.get_actor().to_hex_string();
+        if self.doc.get(&authors, actor.as_str())?.is_some() {
+            return Ok(());
+        }
+        let entry = self
+            .doc
+            .put_object(&authors, actor.as_str(), ObjType::Map)?;
+        self.doc.put(&entry, "name", author.name.as_str())?;
+        self.doc.put(&entry, "device", author.device.as_str())?;
+        self.doc.put(&entry, "role", author.role.as_str())?;
+        Ok(())
+    }
+
+    fn commit(&mut self, message: &str) {
+        let now = jiff::Timestamp::now().as_second();
+        self.doc.commit_with(
+            CommitOptions::default()
+                .with_message(message)
+                .with_time(now),
+        );
+    }
+
+    pub(crate) fn obj(&self, parent: &ObjId, key: &str) -> Result<ObjId, DocError> {
+        match self.doc.get(parent, key)? {
+            Some((Value::Object(_), id)) => Ok(id),
+            _ => Err(DocError::Missing {
+                field: key.to_owned(),
+            }),
+        }
+    }
+}
+
+fn write_site(doc: &mut AutoCommit, site: &Site) -> Result<(), DocError> {
+    let obj = doc.put_object(ROOT, "site", ObjType::Map)?;
+    doc.put(&obj, "id", site.id.as_str())?;
+    doc.put(&obj, "name_ar", site.name_ar.as_str())?;
+    if let Some(name_en) = &site.name_en {
+        doc.put(&obj, "name_en", name_en.as_str())?;
+    }
+    if let Some(lat) = site.lat {
+        doc.put(&obj, "lat", lat)?;
+    }
+    if let Some(lon) = site.lon {
+        doc.put(&obj, "lon", lon)?;
+    }
+    Ok(())
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+/// A field value as an Automerge scalar.
+pub(crate) fn to_scalar(value: &FieldValue) -> ScalarValue {
+    match value {
+        FieldValue::Bool(b) => ScalarValue::Boolean(*b),
+        FieldValue::Int(i) => ScalarValue::Int(*i),
+        FieldValue::Decimal(d) => ScalarValue::F64(*d),
+        FieldValue::Text(t) => ScalarValue::Str(t.as_str().into()),
+    }
+}
+
+/// An Automerge scalar as a field value, if it is one of the types forms use.
+pub(crate) fn from_scalar(value: &ScalarValue) -> Option<FieldValue> {
+    match value {
+        ScalarValue::Boolean(b) => Some(FieldValue::Bool(*b)),
+        ScalarValue::Int(i) => Some(FieldValue::Int(*i)),
+        ScalarValue::Uint(u) => i64::try_from(*u).ok().map(FieldValue::Int),
+        ScalarValue::F64(d) => Some(FieldValue::Decimal(*d)),
+        ScalarValue::Str(s) => Some(FieldValue::Text(s.to_string())),
+        _ => None,
+    }
+}

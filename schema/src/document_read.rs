@@ -1,0 +1,318 @@
+//! Reading a check back out of its document: hydration, review state and conflicts.
+
+use std::collections::BTreeMap;
+
+use automerge::{ObjId, ROOT, ReadDoc, ScalarValue, Value};
+use serde::{Deserialize, Serialize};
+
+use crate::document::{CheckDoc, from_scalar};
+use crate::{
+    Author, Check, CheckId, FacilityKind, FieldValue, FormRef, ObservedAt, Review, ReviewEvent,
+    ReviewState, Site,
+};
+
+/// Why a document could not be read or changed as a check. Every variant names the field.
+#[derive(Debug, thiserror::Error)]
+pub enum DocError {
+    /// A required key is absent.
+    #[error("check document has no {field:?}")]
+    Missing {
+        /// Key path, e.g. `site.name_ar`.
+        field: String,
+    },
+    /// A key holds a value that breaks its rule.
+    #[error("check document field {field:?} has invalid value {value:?}: {rule}")]
+    Invalid {
+        /// Key path.
+        field: String,
+        /// The value found, rendered as text.
+        value: String,
+        /// The rule it breaks.
+        rule: String,
+    },
+    /// The operation is not allowed to this author.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Automerge refused the bytes or an operation.
+    #[error("automerge: {0}")]
+    Automerge(#[from] automerge::AutomergeError),
+}
+
+/// One field written concurrently with different values: every value and who wrote it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    /// Key path (`fields.bread_price_syp`, `review.state`).
+    pub field: String,
+    /// The concurrent values; exactly one has `winner = true` and is what `get` returns.
+    pub values: Vec<ConflictValue>,
+}
+
+/// One of the concurrent values of a [`Conflict`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConflictValue {
+    /// The value.
+    pub value: FieldValue,
+    /// Automerge actor id (hex) that wrote it.
+    pub actor: String,
+    /// The registered author of that actor, if known.
+    pub author: Option<Author>,
+    /// True for the value every peer shows.
+    pub winner: bool,
+}
+
+impl CheckDoc {
+    /// Reads the whole check (winning values).
+    ///
+    /// # Errors
+    /// [`DocError::Missing`] or [`DocError::Invalid`] naming the key that breaks the layout.
+    pub fn read(&self) -> Result<Check, DocError> {
+        let id = self.str_at(&ROOT, "id", "id")?;
+        let kind = self.str_at(&ROOT, "kind", "kind")?;
+        let observed = self.str_at(&ROOT, "observed_at", "observed_at")?;
+        let form = self.obj(&ROOT, "form")?;
+        Ok(Check {
+            id: id.parse().map_err(|e| invalid("id", &id, e))?,
+            kind: kind
+                .parse::<FacilityKind>()
+                .map_err(|e| invalid("kind", &kind, e))?,
+            form: FormRef {
+                id: self.str_at(&form, "id", "form.id")?,
+                version: self.form_version(&form)?,
+            },
+            site: self.read_site()?,
+            inspector: self.str_at(&ROOT, "inspector", "inspector")?,
+            observed_at: observed
+                .parse::<ObservedAt>()
+                .map_err(|e| invalid("observed_at", &observed, e))?,
+            fields: self.read_fields()?,
+            notes: self.doc.text(self.obj(&ROOT, "notes")?)?,
+            resolutions: self.read_links()?,
+            review: self.read_review()?,
+            review_history: self.read_history()?,
+            authors: self.read_authors()?,
+        })
+    }
+
+    /// The check id recorded in the document.
+    ///
+    /// # Errors
+    /// [`DocError`] if `id` is missing or not a UUID.
+    pub fn id(&self) -> Result<CheckId, DocError> {
+        let id = self.str_at(&ROOT, "id", "id")?;
+        id.parse().map_err(|e| invalid("id", &id, e))
+    }
+
+    /// The current review state.
+    ///
+    /// # Errors
+    /// [`DocError`] if the review map or its state is missing or unknown.
+    pub fn review_state(&self) -> Result<ReviewState, DocError> {
+        let review = self.obj(&ROOT, "review")?;
+        let state = self.str_at(&review, "state", "review.state")?;
+        state
+            .parse()
+            .map_err(|e: String| invalid("review.state", &state, e))
+    }
+
+    /// Fields written concurrently with different values, with every value and its author.
+    ///
+    /// Covers form fields, the site name and the review state.
+    ///
+    /// # Errors
+    /// [`DocError`] if the document lacks the check layout.
+    pub fn conflicts(&self) -> Result<Vec<Conflict>, DocError> {
+        let authors = self.read_authors()?;
+        let fields = self.obj(&ROOT, "fields")?;
+        let site = self.obj(&ROOT, "site")?;
+        let review = self.obj(&ROOT, "review")?;
+        let mut places: Vec<(ObjId, String, String)> = self
+            .doc
+            .keys(&fields)
+            .map(|k| (fields.clone(), format!("fields.{k}"), k))
+            .collect();
+        places.push((site, "site.name_ar".into(), "name_ar".into()));
+        places.push((review, "review.state".into(), "state".into()));
+        let mut out = Vec::new();
+        for (obj, path, key) in places {
+            let all = self.doc.get_all(&obj, key.as_str())?;
+            if all.len() < 2 {
+                continue;
+            }
+            let winner = self.doc.get(&obj, key.as_str())?.map(|(_, id)| id);
+            let values = all
+                .into_iter()
+                .filter_map(|(value, id)| {
+                    let Value::Scalar(s) = value else { return None };
+                    let actor = match &id {
+                        ObjId::Id(_, actor, _) => actor.to_hex_string(),
+                        ObjId::Root => String::new(),
+                    };
+                    Some(ConflictValue {
+                        value: from_scalar(&s)?,
+                        author: authors.get(&actor).cloned(),
+                        winner: winner.as_ref() == Some(&id),
+                        actor,
+                    })
+                })
+                .collect();
+            out.push(Conflict {
+                field: path,
+                values,
+            });
+        }
+        Ok(out)
+    }
+
+    fn read_site(&self) -> Result<Site, DocError> {
+        let site = self.obj(&ROOT, "site")?;
+        let id = self.str_at(&site, "id", "site.id")?;
+        Ok(Site {
+            id: id.parse().map_err(|e| invalid("site.id", &id, e))?,
+            name_ar: self.str_at(&site, "name_ar", "site.name_ar")?,
+            name_en: self.opt_str(&site, "name_en")?,
+            lat: self.opt_f64(&site, "lat")?,
+            lon: self.opt_f64(&site, "lon")?,
+        })
+    }
+
+    fn read_fields(&self) -> Result<BTreeMap<String, FieldValue>, DocError> {
+        let fields = self.obj(&ROOT, "fields")?;
+        let mut out = BTreeMap::new();
+        for key in self.doc.keys(&fields) {
+            if let Some((Value::Scalar(s), _)) = self.doc.get(&fields, key.as_str())? {
+                let value = from_scalar(&s).ok_or_else(|| {
+                    invalid(
+                        &format!("fields.{key}"),
+                        &s.to_string(),
+                        "not a boolean, number or text",
+                    )
+                })?;
+                out.insert(key, value);
+            }
+        }
+        Ok(out)
+    }
+
+    fn read_links(&self) -> Result<Vec<u16>, DocError> {
+        let obj = self.obj(&ROOT, "resolutions")?;
+        let mut links = Vec::new();
+        for key in self.doc.keys(&obj) {
+            links.push(
+                key.parse::<u16>()
+                    .map_err(|e| invalid("resolutions", &key, e))?,
+            );
+        }
+        links.sort_unstable();
+        Ok(links)
+    }
+
+    fn read_review(&self) -> Result<Review, DocError> {
+        let review = self.obj(&ROOT, "review")?;
+        Ok(Review {
+            state: self.review_state()?,
+            by: self.opt_str(&review, "by")?,
+            at: self.opt_str(&review, "at")?,
+            comment: self.opt_str(&review, "comment")?,
+        })
+    }
+
+    fn read_history(&self) -> Result<Vec<ReviewEvent>, DocError> {
+        let list = self.obj(&ROOT, "review_history")?;
+        let mut out = Vec::new();
+        for index in 0..self.doc.length(&list) {
+            let Some((Value::Object(_), event)) = self.doc.get(&list, index)? else {
+                continue;
+            };
+            let state = |key: &str| -> Result<ReviewState, DocError> {
+                let text = self.str_at(&event, key, "review_history")?;
+                text.parse()
+                    .map_err(|e: String| invalid("review_history", &text, e))
+            };
+            out.push(ReviewEvent {
+                from: state("from")?,
+                to: state("to")?,
+                by: self.str_at(&event, "by", "review_history.by")?,
+                at: self.str_at(&event, "at", "review_history.at")?,
+                comment: self.opt_str(&event, "comment")?.unwrap_or_default(),
+            });
+        }
+        Ok(out)
+    }
+
+    fn read_authors(&self) -> Result<BTreeMap<String, Author>, DocError> {
+        let obj = self.obj(&ROOT, "authors")?;
+        let mut out = BTreeMap::new();
+        for actor in self.doc.keys(&obj) {
+            let entry = self.obj(&obj, &actor)?;
+            let role = self.str_at(&entry, "role", "authors.role")?;
+            out.insert(
+                actor,
+                Author {
+                    name: self.str_at(&entry, "name", "authors.name")?,
+                    device: self.str_at(&entry, "device", "authors.device")?,
+                    role: role
+                        .parse()
+                        .map_err(|e: String| invalid("authors.role", &role, e))?,
+                },
+            );
+        }
+        Ok(out)
+    }
+
+    fn form_version(&self, form: &ObjId) -> Result<u32, DocError> {
+        match self.doc.get(form, "version")? {
+            Some((Value::Scalar(s), _)) => match s.as_ref() {
+                ScalarValue::Int(v) => {
+                    u32::try_from(*v).map_err(|e| invalid("form.version", &v.to_string(), e))
+                }
+                ScalarValue::Uint(v) => {
+                    u32::try_from(*v).map_err(|e| invalid("form.version", &v.to_string(), e))
+                }
+                other => Err(invalid(
+                    "form.version",
+                    &other.to_string(),
+                    "not a whole number",
+                )),
+            },
+            _ => Err(DocError::Missing {
+                field: "form.version".into(),
+            }),
+        }
+    }
+
+    fn str_at(&self, obj: &ObjId, key: &str, path: &str) -> Result<String, DocError> {
+        self.opt_str(obj, key)?.ok_or_else(|| DocError::Missing {
+            field: path.to_owned(),
+        })
+    }
+
+    fn opt_str(&self, obj: &ObjId, key: &str) -> Result<Option<String>, DocError> {
+        match self.doc.get(obj, key)? {
+            Some((Value::Scalar(s), _)) => match s.as_ref() {
+                ScalarValue::Str(text) => Ok(Some(text.to_string())),
+                other => Err(invalid(key, &other.to_string(), "not text")),
+            },
+            Some((Value::Object(_), id)) => Ok(Some(self.doc.text(id)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn opt_f64(&self, obj: &ObjId, key: &str) -> Result<Option<f64>, DocError> {
+        match self.doc.get(obj, key)? {
+            Some((Value::Scalar(s), _)) => match s.as_ref() {
+                ScalarValue::F64(v) => Ok(Some(*v)),
+                ScalarValue::Int(v) => Ok(Some(*v as f64)),
+                other => Err(invalid(key, &other.to_string(), "not a number")),
+            },
+            _ => Ok(None),
+        }
+    }
+}
+
+fn invalid(field: &str, value: &str, rule: impl ToString) -> DocError {
+    DocError::Invalid {
+        field: field.to_owned(),
+        value: value.to_owned(),
+        rule: rule.to_string(),
+    }
+}

@@ -1,0 +1,169 @@
+//! Wire types of the HTTP API (`/api/v1`), shared by the server and the CLI.
+//!
+//! Bodies are JSON. Binary payloads (Automerge sync messages) are base64 (standard alphabet,
+//! padded) inside JSON strings; responses are gzip-compressed when the client accepts it.
+
+use base64::Engine as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::{CheckId, FacilityKind, ReviewState, Role};
+
+/// Who is syncing: sent with every sync request until device enrolment exists (issue 6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    /// The device's id, chosen at `fieldsync init` (a UUID).
+    pub id: String,
+    /// The inspector or supervisor using the device.
+    pub user: String,
+    /// The user's role.
+    pub role: Role,
+}
+
+/// `POST /api/v1/sync` request: one round of the batched sync.
+///
+/// `cursor` is the server change sequence the device has fully applied (0 at first sync);
+/// `messages` holds one Automerge sync message per document the device has something to say
+/// about. Sending the same request twice is harmless: Automerge ignores changes it already has.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncRequest {
+    /// The syncing device.
+    pub device: DeviceInfo,
+    /// Highest server sequence number the device has applied.
+    pub cursor: u64,
+    /// At most [`MAX_MESSAGES_PER_REQUEST`] sync messages.
+    pub messages: Vec<DocMessage>,
+}
+
+/// Most documents one sync request may carry; clients split larger syncs into rounds.
+pub const MAX_MESSAGES_PER_REQUEST: usize = 500;
+
+/// One Automerge sync message (`automerge::sync::Message::encode`) for one check document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocMessage {
+    /// The check (document) the message is about.
+    pub check: CheckId,
+    /// The encoded sync message.
+    #[serde(serialize_with = "to_base64", deserialize_with = "from_base64")]
+    pub message: Vec<u8>,
+}
+
+/// `POST /api/v1/sync` response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncResponse {
+    /// The cursor to send next time (all server changes up to it are in this response).
+    pub cursor: u64,
+    /// True when more changed documents remain past `cursor`: sync again.
+    pub more: bool,
+    /// Replies and server-initiated messages, one per document.
+    pub messages: Vec<DocMessage>,
+    /// Documents whose message was refused; the rest of the batch was processed.
+    pub rejected: Vec<Rejection>,
+}
+
+/// Why one document of a batch was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    /// The document.
+    pub check: CheckId,
+    /// Stable machine-readable code (`malformed_message`, `invalid_check`).
+    pub error: String,
+    /// Human-readable reason naming the field, the value and the rule.
+    pub message: String,
+}
+
+/// The JSON body of every error response: `{ "error": code, "message": text }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// Stable machine-readable code (`not_found`, `malformed_message`, `bad_request`).
+    pub error: String,
+    /// Human-readable explanation.
+    pub message: String,
+    /// The document concerned, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<CheckId>,
+}
+
+/// One row of `GET /api/v1/checks`: the server's index entry for a check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckSummary {
+    /// Check id.
+    pub id: CheckId,
+    /// Facility kind.
+    pub kind: FacilityKind,
+    /// Site id.
+    pub site_id: String,
+    /// Site name in Arabic, as typed.
+    pub site_name_ar: String,
+    /// Inspector who recorded the check.
+    pub inspector: String,
+    /// Observation time, RFC 3339 with the device's offset.
+    pub observed_at: String,
+    /// Current review state.
+    pub review_state: ReviewState,
+    /// Linked resolution numbers, ascending.
+    pub resolutions: Vec<u16>,
+    /// Server change sequence of the latest stored version.
+    pub seq: u64,
+}
+
+/// One row of `GET /api/v1/resolutions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResolutionSummary {
+    /// Resolution number (1-42).
+    pub number: u16,
+    /// Arabic text exactly as in the source.
+    pub text_ar: String,
+    /// English title.
+    pub title_en: String,
+    /// Facility kinds the resolution concerns.
+    pub kinds: Vec<FacilityKind>,
+    /// Number of checks linked to it.
+    pub checks: u64,
+    /// Number of distinct sites among those checks.
+    pub sites: u64,
+}
+
+fn to_base64<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
+}
+
+fn from_base64<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+    let text = String::deserialize(d)?;
+    base64::engine::general_purpose::STANDARD
+        .decode(text.as_bytes())
+        .map_err(|e| serde::de::Error::custom(format!("message is not base64: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sync_request_round_trips_with_base64_messages() {
+        let req = SyncRequest {
+            device: DeviceInfo {
+                id: "dev-1".into(),
+                user: "أحمد".into(),
+                role: Role::Inspector,
+            },
+            cursor: 7,
+            messages: vec![DocMessage {
+                check: CheckId::new(),
+                message: vec![0x42, 0, 255],
+            }],
+        };
+        let json = serde_json::to_string(&req).expect("serialise");
+        assert!(json.contains("\"QgD/\""), "{json}");
+        assert_eq!(
+            serde_json::from_str::<SyncRequest>(&json).expect("parse"),
+            req
+        );
+    }
+
+    #[test]
+    fn bad_base64_is_refused_with_a_reason() {
+        let json = format!(r#"{{"check":"{}","message":"%%%"}}"#, CheckId::new());
+        let err = serde_json::from_str::<DocMessage>(&json).unwrap_err();
+        assert!(err.to_string().contains("not base64"), "{err}");
+    }
+}
