@@ -1,5 +1,41 @@
 //! Transport-agnostic pieces of fieldsync's batched sync, used by both peers.
 //!
+//! ## The protocol (`POST /api/v1/sync`, one HTTP request per round)
+//!
+//! Both peers speak Automerge's sync protocol ([`automerge::sync`]) per document, but batch
+//! many documents into one request, and skip unchanged documents with a server change cursor.
+//!
+//! State kept:
+//! - server: per document its bytes and `seq` (a global, strictly increasing change sequence,
+//!   bumped whenever the stored heads change); per (device, document) the encoded sync
+//!   [`State`].
+//! - device: per document its bytes, its encoded sync [`State`] for the server, and the
+//!   server's last known heads; globally the `cursor` (highest server `seq` applied).
+//!
+//! One round:
+//! 1. The device loads the state of every document it has something to say about (its heads
+//!    differ from the server's last known heads, or the server asked for changes), [`prime`]s
+//!    it, and generates a message. It sends `{device, cursor, messages}`
+//!    ([`crate::wire::SyncRequest`], at most [`crate::wire::MAX_MESSAGES_PER_REQUEST`]).
+//! 2. The server, for each message: decodes it (malformed: a rejection naming the check, the
+//!    rest goes on), loads the document and its stored state for that device (not primed),
+//!    receives the message, reads the check back (unreadable: rejected and quarantined),
+//!    recomputes resolution links, stores the document with a new `seq` if its heads changed,
+//!    generates a reply (always: it tells the device the server's heads) and stores the state.
+//!    Then, for every other document with `seq > cursor` (ascending, bounded), it primes the
+//!    stored state for that device and generates a message carrying the changes.
+//!    It answers `{cursor, more, messages, rejected}`.
+//! 3. The device receives each message into its copy (creating unknown documents), stores
+//!    the server's heads, and queues a reply for the next round only if
+//!    [`needs_delivery`] (it has changes the server lacks, or needs some). It stores the new
+//!    cursor only after applying the whole response. It repeats while something is queued or
+//!    `more` is true, up to a round limit.
+//!
+//! Retrying a round is harmless: Automerge ignores changes it already has, and `seq` moves
+//! only when heads change.
+//!
+//! ## Priming
+//!
 //! Each peer keeps, per document and per remote peer, the Automerge [`State`] encoded with
 //! [`State::encode`] (which keeps only the shared heads). Before generating the first message
 //! of a request, the stored state is *primed* ([`prime`]): we assume the peer still has the
