@@ -19,6 +19,8 @@
 pub mod catalog;
 pub mod check;
 pub mod document;
+#[cfg(test)]
+mod document_props;
 pub mod document_read;
 #[cfg(test)]
 mod document_tests;
