@@ -6,7 +6,7 @@
 use base64::Engine as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::{CheckId, FacilityKind, ReviewState, Role};
+use crate::{Check, CheckId, Conflict, FacilityKind, ReviewState, Role};
 
 /// Who is syncing: sent with every sync request until device enrolment exists (issue 6).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,6 +103,17 @@ pub struct CheckSummary {
     /// Linked resolution numbers, ascending.
     pub resolutions: Vec<u16>,
     /// Server change sequence of the latest stored version.
+    pub seq: u64,
+}
+
+/// `GET /api/v1/checks/{id}` response: the check as the server stores it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckDetail {
+    /// The check (winning value of every field).
+    pub check: Check,
+    /// Fields written concurrently with different values.
+    pub conflicts: Vec<Conflict>,
+    /// Server change sequence of the stored version.
     pub seq: u64,
 }
 

@@ -1,0 +1,158 @@
+//! `GET /api/v1/checks` (the index) and `GET /api/v1/checks/{id}` (one check, read from its
+//! document).
+
+use axum::Json;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use fieldsync_schema::forms::normalise_digits;
+use fieldsync_schema::kind::UnknownKind;
+use fieldsync_schema::wire::{CheckDetail, CheckSummary};
+use fieldsync_schema::{Catalog, CheckDoc, CheckId, FacilityKind, SiteId};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::{CheckFilter, Store};
+
+/// The checks matching `?resolution=N&kind=K&site=ID` (each optional), from the index only,
+/// ordered by observation time (UTC) then id.
+///
+/// # Errors
+/// 400 naming the parameter and value for an unknown parameter, a resolution number that is
+/// not in the catalog, an unknown kind or a malformed site id; 500 if the store fails.
+pub async fn list(
+    State(state): State<AppState>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Json<Vec<CheckSummary>>, ApiError> {
+    let Query(pairs) =
+        query.map_err(|e| ApiError::bad_request(format!("malformed query: {}", e.body_text())))?;
+    let filter = parse_filter(&pairs)?;
+    let checks = state
+        .run(move |store| Ok(store.list_checks(&filter)?))
+        .await?;
+    Ok(Json(checks))
+}
+
+/// Parses the list filters; the last value of a repeated parameter wins.
+fn parse_filter(pairs: &[(String, String)]) -> Result<CheckFilter, ApiError> {
+    let mut filter = CheckFilter::default();
+    for (key, value) in pairs {
+        match key.as_str() {
+            "resolution" => filter.resolution = Some(parse_resolution(value)?),
+            "kind" => {
+                let kind = value.parse::<FacilityKind>().map_err(|e: UnknownKind| {
+                    ApiError::bad_request(format!("query parameter kind: {e}"))
+                })?;
+                filter.kind = Some(kind);
+            }
+            "site" => {
+                let site = value
+                    .parse::<SiteId>()
+                    .map_err(|e| ApiError::bad_request(format!("query parameter site: {e}")))?;
+                filter.site = Some(site);
+            }
+            other => {
+                return Err(ApiError::bad_request(format!(
+                    "unknown query parameter {other:?}: expected resolution, kind or site"
+                )));
+            }
+        }
+    }
+    Ok(filter)
+}
+
+/// A resolution number of the catalog; Arabic-Indic digits are accepted.
+fn parse_resolution(value: &str) -> Result<u16, ApiError> {
+    let catalog = Catalog::builtin();
+    normalise_digits(value.trim())
+        .parse::<u16>()
+        .ok()
+        .filter(|n| catalog.get(*n).is_some())
+        .ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "query parameter resolution={value:?} is not a resolution number (1 to {})",
+                catalog.resolutions().len()
+            ))
+        })
+}
+
+/// One check as the server stores it, with its conflicts and `seq`.
+///
+/// # Errors
+/// 400 naming a malformed id; 404 `not_found` with the id for an unknown check; 500 if the
+/// store fails or the stored document does not read back.
+pub async fn show(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Json<CheckDetail>, ApiError> {
+    let Path(raw) = id.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let id = raw
+        .parse::<CheckId>()
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let detail = state.run(move |store| read_check(store, id)).await?;
+    Ok(Json(detail))
+}
+
+fn read_check(store: &dyn Store, id: CheckId) -> Result<CheckDetail, ApiError> {
+    let stored = store.load_check(id)?.ok_or_else(|| ApiError::NotFound {
+        message: format!("no check {id}"),
+        check: Some(id),
+    })?;
+    let broken = |e: fieldsync_schema::DocError| {
+        ApiError::Internal(format!("stored check {id} does not read back: {e}"))
+    };
+    let doc = CheckDoc::load(&stored.bytes).map_err(broken)?;
+    Ok(CheckDetail {
+        check: doc.read().map_err(broken)?,
+        conflicts: doc.conflicts().map_err(broken)?,
+        seq: stored.seq,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn filters_parse() {
+        let filter = parse_filter(&pairs(&[
+            ("resolution", "١٦"),
+            ("kind", "bakery"),
+            ("site", "DEZ-BAK-014"),
+        ]))
+        .expect("valid");
+        assert_eq!(filter.resolution, Some(16));
+        assert_eq!(filter.kind, Some(FacilityKind::Bakery));
+        assert_eq!(
+            filter.site.as_ref().map(SiteId::as_str),
+            Some("DEZ-BAK-014")
+        );
+    }
+
+    #[test]
+    fn bad_filters_name_parameter_and_value() {
+        let cases = [
+            (("resolution", "abc"), ["resolution", "\"abc\""]),
+            (("resolution", "43"), ["resolution", "\"43\""]),
+            (("resolution", "0"), ["resolution", "\"0\""]),
+            (("kind", "hospital"), ["kind", "\"hospital\""]),
+            (("site", "has space"), ["site", "\"has space\""]),
+            (
+                ("resolutoin", "16"),
+                ["unknown query parameter", "\"resolutoin\""],
+            ),
+        ];
+        for ((key, value), needles) in cases {
+            let err = parse_filter(&pairs(&[(key, value)])).expect_err(key);
+            let text = err.to_string();
+            for needle in needles {
+                assert!(text.contains(needle), "{text} lacks {needle}");
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! `POST /api/v1/sync`: one round of the batched sync.
+
+use axum::Json;
+use axum::extract::State;
+use fieldsync_schema::wire::{MAX_MESSAGES_PER_REQUEST, SyncRequest, SyncResponse};
+
+use crate::error::ApiError;
+use crate::extract::ApiJson;
+use crate::state::AppState;
+
+/// Runs one sync round ([`crate::sync::sync_round`]).
+///
+/// # Errors
+/// 400 for a body that is not a [`SyncRequest`] or has an empty device id; 413 for more than
+/// [`MAX_MESSAGES_PER_REQUEST`] messages or a body over the limit; 500 if the store fails
+/// (nothing of the round is kept). Per-document problems are `rejected` entries, not errors.
+pub async fn sync(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<SyncRequest>,
+) -> Result<Json<SyncResponse>, ApiError> {
+    if request.messages.len() > MAX_MESSAGES_PER_REQUEST {
+        return Err(ApiError::TooLarge(format!(
+            "the request carries {} messages; the limit is {MAX_MESSAGES_PER_REQUEST} per request: \
+             split the sync into rounds",
+            request.messages.len()
+        )));
+    }
+    if request.device.id.trim().is_empty() {
+        return Err(ApiError::bad_request("device.id must not be empty"));
+    }
+    let limit = state.reply_limit();
+    let response = state
+        .run(move |store| Ok(crate::sync::sync_round(store, &request, limit)?))
+        .await?;
+    Ok(Json(response))
+}

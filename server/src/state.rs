@@ -1,0 +1,76 @@
+//! Shared state of the HTTP handlers.
+
+use std::sync::Arc;
+
+use fieldsync_schema::wire::MAX_MESSAGES_PER_REQUEST;
+
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::store::{SqliteStore, Store, StoreError};
+
+/// What every handler can reach: the store and the limits. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    store: Arc<dyn Store>,
+    reply_limit: usize,
+    max_body_bytes: usize,
+}
+
+impl AppState {
+    /// State over an already opened store, with the limits of `config`.
+    pub fn new(store: Arc<dyn Store>, config: &Config) -> Self {
+        Self {
+            store,
+            reply_limit: MAX_MESSAGES_PER_REQUEST,
+            max_body_bytes: config.max_body_bytes,
+        }
+    }
+
+    /// Opens (creating if missing) the SQLite store in `config.data`. Blocks: call it before
+    /// the runtime starts or from `spawn_blocking`.
+    ///
+    /// # Errors
+    /// The store could not be opened or migrated (see [`SqliteStore::open`]).
+    pub fn open(config: &Config) -> Result<Self, StoreError> {
+        let store = SqliteStore::open(&config.data)?;
+        Ok(Self::new(Arc::new(store), config))
+    }
+
+    /// Sets the most messages one sync response carries (default
+    /// [`MAX_MESSAGES_PER_REQUEST`]); smaller values exercise `more` in tests.
+    #[must_use]
+    pub fn with_reply_limit(mut self, limit: usize) -> Self {
+        self.reply_limit = limit.max(1);
+        self
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Most messages in one sync response.
+    pub fn reply_limit(&self) -> usize {
+        self.reply_limit
+    }
+
+    /// Largest accepted request body in bytes, after decompression.
+    pub fn max_body_bytes(&self) -> usize {
+        self.max_body_bytes
+    }
+
+    /// Runs blocking store work on tokio's blocking pool, never on a worker thread.
+    ///
+    /// # Errors
+    /// `work`'s error, or [`ApiError::Internal`] if the task panicked or was cancelled.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn Store) -> Result<T, ApiError> + Send + 'static,
+    {
+        let store = Arc::clone(&self.store);
+        tokio::task::spawn_blocking(move || work(store.as_ref()))
+            .await
+            .map_err(|e| ApiError::Internal(format!("store task failed: {e}")))?
+    }
+}

@@ -1,0 +1,247 @@
+//! Persistence of the server: documents, their index, resolution links, per-device sync
+//! states and quarantined messages.
+//!
+//! [`Store`] speaks domain verbs and never SQL, so a second backend (Postgres, behind a cargo
+//! feature and a URL scheme) can be added without touching the routes or the sync logic. All
+//! methods block: async callers run them on `tokio::task::spawn_blocking`
+//! ([`crate::AppState::run`]). [`SqliteStore`] is the only implementation today.
+
+mod migrations;
+mod sqlite;
+mod sqlite_read;
+mod sqlite_write;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use automerge::{ActorId, ChangeHash};
+use fieldsync_schema::wire::CheckSummary;
+use fieldsync_schema::{CheckId, FacilityKind, SiteId};
+
+pub use sqlite::SqliteStore;
+
+/// Why a store operation failed. Variants carry what happened; none of their text is ever
+/// sent to a client (see [`crate::error::ApiError`]).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The data directory could not be created.
+    #[error("cannot create data directory {path}: {source}")]
+    CreateDir {
+        /// The directory.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The database file could not be opened or configured.
+    #[error("cannot open database {path}: {source}")]
+    Open {
+        /// The database file.
+        path: PathBuf,
+        /// SQLite's error.
+        source: rusqlite::Error,
+    },
+    /// The database was written by a newer fieldsync-server: refusing to touch it.
+    #[error(
+        "database {path} has schema version {found}, but this fieldsync-server knows only up to \
+         version {supported}: upgrade fieldsync-server (the database was not modified)"
+    )]
+    TooNew {
+        /// The database file.
+        path: PathBuf,
+        /// The database's `user_version`.
+        found: usize,
+        /// The newest version this binary knows.
+        supported: usize,
+    },
+    /// Applying a migration failed (the migration's transaction was rolled back).
+    #[error("cannot migrate database {path}: {source}")]
+    Migrate {
+        /// The database file.
+        path: PathBuf,
+        /// The migration error.
+        source: rusqlite_migration::Error,
+    },
+    /// A SQLite statement failed.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A stored value does not have the shape the store wrote (hand-edited or damaged file).
+    #[error("corrupt stored data for {what}: {detail}")]
+    Corrupt {
+        /// What was being read (`check <id>`, `meta.actor`).
+        what: String,
+        /// What is wrong with it.
+        detail: String,
+    },
+}
+
+/// A stored document: the whole Automerge `save()` output and its change sequence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDoc {
+    /// The document bytes.
+    pub bytes: Vec<u8>,
+    /// Server change sequence of this version.
+    pub seq: u64,
+}
+
+/// A document to store after a sync message changed it, with its index columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocRecord<'a> {
+    /// The check id (= document id).
+    pub check: CheckId,
+    /// The whole document (`save()` output).
+    pub bytes: &'a [u8],
+    /// Its heads after the change.
+    pub heads: &'a [ChangeHash],
+    /// Facility kind.
+    pub kind: FacilityKind,
+    /// Site id.
+    pub site_id: &'a str,
+    /// Site name in Arabic.
+    pub site_name_ar: &'a str,
+    /// Inspector who recorded it.
+    pub inspector: &'a str,
+    /// Observation time, RFC 3339 with the device's offset.
+    pub observed_at: String,
+    /// The same instant in UTC, `YYYY-MM-DDTHH:MM:SSZ` (sorts as text).
+    pub observed_at_utc: String,
+    /// Review state identifier (`approved`).
+    pub review_state: &'a str,
+    /// Linked resolution numbers (replace the stored ones).
+    pub links: &'a [u16],
+}
+
+/// A message refused during a sync round, kept for an operator to inspect or replay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quarantined {
+    /// The check the message was about.
+    pub check: CheckId,
+    /// The sending device's id.
+    pub device: String,
+    /// Why it was refused: `code: explanation`.
+    pub reason: String,
+    /// The raw message bytes, as received.
+    pub message: Vec<u8>,
+    /// When it was received, RFC 3339 UTC (filled in by the store when empty).
+    pub received_at: String,
+}
+
+/// Filters of the check list; `None` means no filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckFilter {
+    /// Only checks linked to this resolution.
+    pub resolution: Option<u16>,
+    /// Only checks of this kind.
+    pub kind: Option<FacilityKind>,
+    /// Only checks of this site.
+    pub site: Option<SiteId>,
+}
+
+/// How many checks, and at how many distinct sites, link to one resolution.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LinkCounts {
+    /// Number of linked checks.
+    pub checks: u64,
+    /// Number of distinct sites among them.
+    pub sites: u64,
+}
+
+/// A document changed after some cursor: its id and current sequence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Changed {
+    /// The check.
+    pub check: CheckId,
+    /// Its current change sequence.
+    pub seq: u64,
+}
+
+/// The server's storage, in domain verbs. Every method blocks.
+pub trait Store: Send + Sync + 'static {
+    /// The Automerge actor the server writes as (resolution links); stable across restarts.
+    fn server_actor(&self) -> ActorId;
+
+    /// Runs `work` as one write transaction (one sync round): committed if it returns `Ok`,
+    /// rolled back otherwise. Rounds are serialised; reads go on concurrently.
+    ///
+    /// # Errors
+    /// `work`'s error, or the transaction could not begin or commit.
+    fn sync_batch(
+        &self,
+        work: &mut dyn FnMut(&mut dyn SyncBatch) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+
+    /// The index entries of the checks matching `filter`, ordered by observation time (UTC)
+    /// then id. Documents are not loaded.
+    ///
+    /// # Errors
+    /// A database error, or a stored index value the store did not write.
+    fn list_checks(&self, filter: &CheckFilter) -> Result<Vec<CheckSummary>, StoreError>;
+
+    /// The stored document of `check`, or `None` if the server has never stored it.
+    ///
+    /// # Errors
+    /// A database error.
+    fn load_check(&self, check: CheckId) -> Result<Option<StoredDoc>, StoreError>;
+
+    /// Link counts per resolution number; resolutions without links are absent.
+    ///
+    /// # Errors
+    /// A database error.
+    fn resolution_counts(&self) -> Result<BTreeMap<u16, LinkCounts>, StoreError>;
+
+    /// Quarantined messages, oldest first.
+    ///
+    /// # Errors
+    /// A database error, or a stored check id that is not a UUID.
+    fn quarantined(&self) -> Result<Vec<Quarantined>, StoreError>;
+}
+
+/// The operations of one sync round, inside its write transaction.
+pub trait SyncBatch {
+    /// The stored document of `check`, if any.
+    ///
+    /// # Errors
+    /// A database error.
+    fn load(&mut self, check: CheckId) -> Result<Option<StoredDoc>, StoreError>;
+
+    /// Stores a changed document with the next change sequence, replaces its index columns
+    /// and links, and returns the new sequence.
+    ///
+    /// # Errors
+    /// A database error.
+    fn store_check(&mut self, doc: &DocRecord<'_>) -> Result<u64, StoreError>;
+
+    /// The encoded sync state stored for (`device`, `check`), if any.
+    ///
+    /// # Errors
+    /// A database error.
+    fn sync_state(&mut self, device: &str, check: CheckId) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// Stores the encoded sync state for (`device`, `check`).
+    ///
+    /// # Errors
+    /// A database error.
+    fn put_sync_state(
+        &mut self,
+        device: &str,
+        check: CheckId,
+        state: &[u8],
+    ) -> Result<(), StoreError>;
+
+    /// Keeps a refused message.
+    ///
+    /// # Errors
+    /// A database error.
+    fn quarantine(&mut self, entry: &Quarantined) -> Result<(), StoreError>;
+
+    /// Documents with `seq > cursor`, ascending by sequence, at most `limit` of them.
+    ///
+    /// # Errors
+    /// A database error, or a stored check id that is not a UUID.
+    fn changed_since(&mut self, cursor: u64, limit: usize) -> Result<Vec<Changed>, StoreError>;
+
+    /// The highest change sequence stored (0 when there are no documents).
+    ///
+    /// # Errors
+    /// A database error.
+    fn latest_seq(&mut self) -> Result<u64, StoreError>;
+}

@@ -1,0 +1,212 @@
+//! The SQLite implementation of [`Store`].
+//!
+//! ## Files
+//! One database file, `<data>/fieldsync.db` (plus SQLite's `-wal` and `-shm`), created with
+//! its directory on first start. Schema changes are the numbered files in
+//! `server/migrations/`, applied at start-up; a database newer than the binary is refused.
+//!
+//! ## Tables
+//! | table | key | holds |
+//! |---|---|---|
+//! | `meta` | `key` | `actor`: the server's Automerge actor id (hex), created once |
+//! | `documents` | `check_id` | `bytes` (whole `save()` output), `heads` (hex, space-separated, sorted), `seq`, and index columns read from the check: `kind`, `site_id`, `site_name_ar`, `inspector`, `observed_at`, `observed_at_utc`, `review_state`, `updated_at` |
+//! | `links` | (`check_id`, `resolution`) | the resolutions a check is linked to |
+//! | `sync_states` | (`device`, `check_id`) | the encoded Automerge sync state for that device |
+//! | `quarantine` | `id` | refused messages, raw, with device, reason and time |
+//!
+//! ## Invariants
+//! - `documents.seq` is unique and assigned as `max(seq) + 1` inside the write transaction
+//!   that stores the document, so seq order is commit order and a device that has applied
+//!   everything up to `seq = n` has missed nothing at or below `n`. This relies on documents
+//!   never being deleted (a deletion must first add a high-water mark to `meta`).
+//! - A row in `documents` is only written after the document read back as a valid check; the
+//!   index columns and `links` are derived from that same read in the same transaction.
+//! - `links` rows always belong to a `documents` row (foreign key).
+//! - A `sync_states` row may exist for a document the server does not have (a device asked
+//!   for it); it is only a cache: losing it costs a fuller message, never data.
+//!
+//! ## Concurrency and durability
+//! One writer connection behind a mutex takes every write; a sync request is one `IMMEDIATE`
+//! transaction (our group commit), so rounds are serialised. Reads use a small pool of
+//! separate connections and, thanks to WAL, never wait for the writer. `synchronous=FULL`:
+//! once a response is sent, its data survives a power cut. A crash mid-round rolls the whole
+//! round back; the device retries it, which is harmless.
+//!
+//! ## Later
+//! Documents are stored whole; appending incremental change chunks and compacting them
+//! (automerge-repo style) is a later issue.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use automerge::ActorId;
+use fieldsync_schema::CheckId;
+use fieldsync_schema::wire::CheckSummary;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+
+use super::sqlite_write::Batch;
+use super::{CheckFilter, LinkCounts, Quarantined, Store, StoreError, StoredDoc, SyncBatch};
+use super::{migrations, sqlite_read};
+
+/// Name of the database file inside the data directory.
+pub const DB_FILE: &str = "fieldsync.db";
+
+/// Idle reader connections kept open; more are opened under load and closed after use.
+const MAX_IDLE_READERS: usize = 4;
+
+/// The SQLite store: one writer connection and a small pool of readers.
+#[derive(Debug)]
+pub struct SqliteStore {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+    actor: ActorId,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the store in `data_dir`, migrating it to the latest schema.
+    ///
+    /// # Errors
+    /// [`StoreError::CreateDir`], [`StoreError::Open`], [`StoreError::TooNew`] for a database
+    /// written by a newer binary, [`StoreError::Migrate`], or [`StoreError::Corrupt`] if the
+    /// stored server actor is not hex.
+    pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::CreateDir {
+            path: data_dir.to_owned(),
+            source,
+        })?;
+        let path = data_dir.join(DB_FILE);
+        let mut writer = migrations::open(&path)?;
+        migrations::migrate(&mut writer, &path)?;
+        let actor = server_actor(&mut writer)?;
+        Ok(Self {
+            path,
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+            actor,
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` on a reader connection, returning it to the pool afterwards.
+    fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let idle = lock(&self.readers).pop();
+        let conn = match idle {
+            Some(conn) => conn,
+            None => migrations::open_reader(&self.path)?,
+        };
+        let result = f(&conn);
+        let mut readers = lock(&self.readers);
+        if readers.len() < MAX_IDLE_READERS {
+            readers.push(conn);
+        }
+        result
+    }
+}
+
+/// Locks a mutex, recovering it after a panic elsewhere: a panicking round's transaction was
+/// rolled back when it unwound, so the connection is still consistent.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Reads the server's actor id from `meta`, creating it on first start.
+fn server_actor(conn: &mut Connection) -> Result<ActorId, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let stored: Option<String> = tx
+        .query_row("SELECT value FROM meta WHERE key = 'actor'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let actor = match stored {
+        Some(hex) => hex.parse::<ActorId>().map_err(|e| StoreError::Corrupt {
+            what: "meta.actor".into(),
+            detail: format!("{hex:?} is not a hex actor id: {e}"),
+        })?,
+        None => {
+            let actor = ActorId::random();
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('actor', ?1)",
+                [actor.to_hex_string()],
+            )?;
+            actor
+        }
+    };
+    tx.commit()?;
+    Ok(actor)
+}
+
+impl Store for SqliteStore {
+    fn server_actor(&self) -> ActorId {
+        self.actor.clone()
+    }
+
+    fn sync_batch(
+        &self,
+        work: &mut dyn FnMut(&mut dyn SyncBatch) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        work(&mut Batch::new(&tx))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn list_checks(&self, filter: &CheckFilter) -> Result<Vec<CheckSummary>, StoreError> {
+        self.read(|conn| sqlite_read::list_checks(conn, filter))
+    }
+
+    fn load_check(&self, check: CheckId) -> Result<Option<StoredDoc>, StoreError> {
+        self.read(|conn| sqlite_read::load(conn, check))
+    }
+
+    fn resolution_counts(&self) -> Result<BTreeMap<u16, LinkCounts>, StoreError> {
+        self.read(sqlite_read::resolution_counts)
+    }
+
+    fn quarantined(&self) -> Result<Vec<Quarantined>, StoreError> {
+        self.read(sqlite_read::quarantined)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opening_twice_keeps_the_server_actor() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = dir.path().join("nested").join("data");
+        let first = SqliteStore::open(&data).expect("first open").server_actor();
+        let second = SqliteStore::open(&data)
+            .expect("second open")
+            .server_actor();
+        assert_eq!(first, second);
+        assert!(data.join(DB_FILE).exists());
+    }
+
+    #[test]
+    fn pragmas_are_set() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = SqliteStore::open(dir.path()).expect("open");
+        let conn = lock(&store.writer);
+        let mode: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .expect("journal_mode");
+        let sync: i64 = conn
+            .pragma_query_value(None, "synchronous", |r| r.get(0))
+            .expect("synchronous");
+        let fk: i64 = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .expect("foreign_keys");
+        assert_eq!((mode.as_str(), sync, fk), ("wal", 2, 1));
+    }
+}

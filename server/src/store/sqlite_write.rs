@@ -1,0 +1,149 @@
+//! The write side of [`super::SqliteStore`]: one sync round inside its transaction.
+
+use fieldsync_schema::CheckId;
+use fieldsync_schema::sync::heads_to_hex;
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::sqlite_read::{parse_id, to_u64};
+use super::{Changed, DocRecord, Quarantined, StoreError, StoredDoc, SyncBatch};
+
+/// A sync round's view of the writer's open transaction.
+pub(crate) struct Batch<'t, 'c> {
+    tx: &'t Transaction<'c>,
+}
+
+impl<'t, 'c> Batch<'t, 'c> {
+    pub(crate) fn new(tx: &'t Transaction<'c>) -> Self {
+        Self { tx }
+    }
+}
+
+/// The current time, RFC 3339 UTC.
+pub(crate) fn now() -> String {
+    jiff::Timestamp::now().to_string()
+}
+
+const UPSERT_DOCUMENT: &str = "
+    INSERT INTO documents (check_id, bytes, heads, seq, kind, site_id, site_name_ar, inspector,
+                           observed_at, observed_at_utc, review_state, updated_at)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+    ON CONFLICT (check_id) DO UPDATE SET
+        bytes = excluded.bytes, heads = excluded.heads, seq = excluded.seq,
+        kind = excluded.kind, site_id = excluded.site_id, site_name_ar = excluded.site_name_ar,
+        inspector = excluded.inspector, observed_at = excluded.observed_at,
+        observed_at_utc = excluded.observed_at_utc, review_state = excluded.review_state,
+        updated_at = excluded.updated_at";
+
+impl SyncBatch for Batch<'_, '_> {
+    fn load(&mut self, check: CheckId) -> Result<Option<StoredDoc>, StoreError> {
+        super::sqlite_read::load(self.tx, check)
+    }
+
+    fn store_check(&mut self, doc: &DocRecord<'_>) -> Result<u64, StoreError> {
+        let seq = self.latest_seq()? + 1;
+        let id = doc.check.to_string();
+        let seq_sql = i64::try_from(seq).map_err(|_| StoreError::Corrupt {
+            what: "documents.seq".into(),
+            detail: format!("sequence {seq} overflows"),
+        })?;
+        self.tx.execute(
+            UPSERT_DOCUMENT,
+            params![
+                id,
+                doc.bytes,
+                heads_to_hex(doc.heads).join(" "),
+                seq_sql,
+                doc.kind.as_str(),
+                doc.site_id,
+                doc.site_name_ar,
+                doc.inspector,
+                doc.observed_at,
+                doc.observed_at_utc,
+                doc.review_state,
+                now(),
+            ],
+        )?;
+        self.tx
+            .execute("DELETE FROM links WHERE check_id = ?1", [&id])?;
+        let mut insert = self
+            .tx
+            .prepare_cached("INSERT INTO links (check_id, resolution) VALUES (?1, ?2)")?;
+        for resolution in doc.links {
+            insert.execute(params![id, resolution])?;
+        }
+        Ok(seq)
+    }
+
+    fn sync_state(&mut self, device: &str, check: CheckId) -> Result<Option<Vec<u8>>, StoreError> {
+        let state = self
+            .tx
+            .prepare_cached("SELECT state FROM sync_states WHERE device = ?1 AND check_id = ?2")?
+            .query_row(params![device, check.to_string()], |r| r.get(0))
+            .optional()?;
+        Ok(state)
+    }
+
+    fn put_sync_state(
+        &mut self,
+        device: &str,
+        check: CheckId,
+        state: &[u8],
+    ) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO sync_states (device, check_id, state) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (device, check_id) DO UPDATE SET state = excluded.state",
+            )?
+            .execute(params![device, check.to_string(), state])?;
+        Ok(())
+    }
+
+    fn quarantine(&mut self, entry: &Quarantined) -> Result<(), StoreError> {
+        let received_at = if entry.received_at.is_empty() {
+            now()
+        } else {
+            entry.received_at.clone()
+        };
+        self.tx.execute(
+            "INSERT INTO quarantine (check_id, device, reason, message, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                entry.check.to_string(),
+                entry.device,
+                entry.reason,
+                entry.message,
+                received_at
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn changed_since(&mut self, cursor: u64, limit: usize) -> Result<Vec<Changed>, StoreError> {
+        let cursor = i64::try_from(cursor).unwrap_or(i64::MAX);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT check_id, seq FROM documents WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![cursor, limit], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, seq) = row?;
+            out.push(Changed {
+                check: parse_id(&id)?,
+                seq: to_u64(seq, &id)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn latest_seq(&mut self) -> Result<u64, StoreError> {
+        let max: i64 =
+            self.tx
+                .query_row("SELECT COALESCE(MAX(seq), 0) FROM documents", [], |r| {
+                    r.get(0)
+                })?;
+        to_u64(max, "max(seq)")
+    }
+}

@@ -1,0 +1,142 @@
+//! Receiving one device message: decode, apply, validate, re-link, store, reply.
+
+use automerge::sync::{Message, SyncDoc};
+use fieldsync_schema::wire::DocMessage;
+use fieldsync_schema::{Catalog, CheckDoc, CheckId};
+
+use super::{INTERNAL, INVALID_CHECK, MALFORMED_MESSAGE, Round, stored_state};
+use crate::store::{DocRecord, StoreError, SyncBatch};
+
+/// Why a message got no reply.
+pub(super) enum Refusal {
+    /// The message is refused; the round goes on. `message` names the check and the problem.
+    Reject {
+        /// Stable code ([`MALFORMED_MESSAGE`], [`INVALID_CHECK`], [`INTERNAL`]).
+        code: &'static str,
+        /// Human-readable reason.
+        message: String,
+    },
+    /// The store failed: the whole round is aborted.
+    Store(StoreError),
+}
+
+impl From<StoreError> for Refusal {
+    fn from(err: StoreError) -> Self {
+        Self::Store(err)
+    }
+}
+
+fn reject(code: &'static str, message: String) -> Refusal {
+    Refusal::Reject { code, message }
+}
+
+/// Applies `incoming` to the stored document and returns the server's reply (`None` only if
+/// Automerge has nothing at all to say, which a freshly loaded state never does).
+///
+/// The document is stored, with a new `seq`, only if the message changed its heads and it
+/// still reads as a valid check with the message's id; the device's sync state is stored only
+/// when the message is accepted.
+pub(super) fn receive(
+    batch: &mut dyn SyncBatch,
+    round: &Round<'_>,
+    incoming: &DocMessage,
+) -> Result<Option<DocMessage>, Refusal> {
+    let check = incoming.check;
+    let message = Message::decode(&incoming.message).map_err(|e| {
+        reject(
+            MALFORMED_MESSAGE,
+            format!("sync message for check {check} is malformed: {e}"),
+        )
+    })?;
+    let mut doc = load_doc(batch, check)?;
+    let mut state = stored_state(batch, round.device, check)?;
+    let before = doc.heads();
+    doc.automerge()
+        .sync()
+        .receive_sync_message(&mut state, message)
+        .map_err(|e| {
+            reject(
+                MALFORMED_MESSAGE,
+                format!("sync message for check {check} cannot be applied: {e}"),
+            )
+        })?;
+    if doc.heads() != before {
+        store_changed(batch, round, check, &mut doc)?;
+    }
+    let reply = doc.automerge().sync().generate_sync_message(&mut state);
+    batch.put_sync_state(round.device, check, &state.encode())?;
+    Ok(reply.map(|m| DocMessage {
+        check,
+        message: m.encode(),
+    }))
+}
+
+/// The stored document, or an empty one for a check the server does not have yet.
+fn load_doc(batch: &mut dyn SyncBatch, check: CheckId) -> Result<CheckDoc, Refusal> {
+    let Some(stored) = batch.load(check)? else {
+        return Ok(CheckDoc::empty());
+    };
+    CheckDoc::load(&stored.bytes).map_err(|err| {
+        tracing::error!(%check, error = %err, "stored document does not load");
+        reject(
+            INTERNAL,
+            format!(
+                "check {check} cannot be processed by the server; the message was kept and \
+                 the operator can see why in the server log"
+            ),
+        )
+    })
+}
+
+/// Validates a changed document, writes the resolution links as the server and stores it.
+fn store_changed(
+    batch: &mut dyn SyncBatch,
+    round: &Round<'_>,
+    check: CheckId,
+    doc: &mut CheckDoc,
+) -> Result<(), Refusal> {
+    let read = doc.read().map_err(|e| {
+        reject(
+            INVALID_CHECK,
+            format!("check {check} is not a valid check document: {e}"),
+        )
+    })?;
+    if read.id != check {
+        return Err(reject(
+            INVALID_CHECK,
+            format!(
+                "message for check {check} carries the document of check {}: the ids must match",
+                read.id
+            ),
+        ));
+    }
+    let links = Catalog::builtin().links(read.kind, &read.fields);
+    doc.set_actor(round.actor.clone());
+    doc.set_links(&round.author, &links).map_err(|e| {
+        reject(
+            INVALID_CHECK,
+            format!("check {check}: cannot link resolutions: {e}"),
+        )
+    })?;
+    let heads = doc.heads();
+    let bytes = doc.save();
+    let seq = batch.store_check(&DocRecord {
+        check,
+        bytes: &bytes,
+        heads: &heads,
+        kind: read.kind,
+        site_id: read.site.id.as_str(),
+        site_name_ar: &read.site.name_ar,
+        inspector: &read.inspector,
+        observed_at: read.observed_at.to_string(),
+        observed_at_utc: read
+            .observed_at
+            .utc()
+            .strftime("%Y-%m-%dT%H:%M:%SZ")
+            .to_string(),
+        review_state: read.review.state.as_str(),
+        links: &links,
+    })?;
+    tracing::info!(%check, seq, links = ?links, "check stored");
+    Ok(())
+}

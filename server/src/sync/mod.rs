@@ -1,0 +1,150 @@
+//! The server side of the batched sync protocol (see [`fieldsync_schema::sync`] for the
+//! protocol itself), independent of HTTP.
+//!
+//! [`sync_round`] takes one [`SyncRequest`] and runs it as one store transaction:
+//! 1. every received message is decoded, applied to the stored document (or a new empty one),
+//!    validated by reading the check back, re-linked to resolutions and stored with a new
+//!    `seq` if its heads changed (`incoming`); refused messages are quarantined and reported
+//!    as [`Rejection`]s while the rest of the batch goes on;
+//! 2. every other document changed since the device's cursor gets a primed message
+//!    (`outgoing`), up to a bound; the response's cursor covers exactly what was sent. A
+//!    document whose message was refused is not "answered": if it changed since the cursor,
+//!    the server's version is sent too, next to the rejection.
+//!
+//! Documents are loaded one at a time and dropped after use: server memory does not grow with
+//! the number of stored documents.
+
+mod incoming;
+mod outgoing;
+
+use std::collections::HashSet;
+
+use automerge::ActorId;
+use automerge::sync::State;
+use fieldsync_schema::sync::load_state;
+use fieldsync_schema::wire::{Rejection, SyncRequest, SyncResponse};
+use fieldsync_schema::{Author, CheckId, Role};
+
+use crate::store::{Quarantined, Store, StoreError, SyncBatch};
+
+/// Rejection code: the message is not a decodable or applicable Automerge sync message.
+pub const MALFORMED_MESSAGE: &str = "malformed_message";
+/// Rejection code: the message would make the document an invalid check.
+pub const INVALID_CHECK: &str = "invalid_check";
+/// Rejection code: the server could not process the document (details in its log).
+pub const INTERNAL: &str = "internal";
+
+/// The author the server registers in documents when it writes resolution links.
+pub fn server_author() -> Author {
+    Author {
+        name: "fieldsync-server".into(),
+        device: "server".into(),
+        role: Role::Server,
+    }
+}
+
+/// What every step of a round needs to know.
+struct Round<'a> {
+    device: &'a str,
+    actor: ActorId,
+    author: Author,
+}
+
+/// Runs one sync round for `request` in one write transaction and returns the response.
+///
+/// At most `reply_limit` messages are returned (replies first, then changed documents); when
+/// changed documents are left out, `more` is true and `cursor` stops before them. The caller
+/// enforces [`fieldsync_schema::wire::MAX_MESSAGES_PER_REQUEST`] on the request.
+///
+/// # Errors
+/// A [`StoreError`] aborts the whole round (nothing of it is stored). Problems with single
+/// documents are not errors: they are [`Rejection`]s in the response.
+#[tracing::instrument(skip_all, fields(device = %request.device.id, messages = request.messages.len(), cursor = request.cursor))]
+pub fn sync_round(
+    store: &dyn Store,
+    request: &SyncRequest,
+    reply_limit: usize,
+) -> Result<SyncResponse, StoreError> {
+    let round = Round {
+        device: &request.device.id,
+        actor: store.server_actor(),
+        author: server_author(),
+    };
+    let mut response = None;
+    store.sync_batch(&mut |batch| {
+        response = Some(run(batch, &round, request, reply_limit)?);
+        Ok(())
+    })?;
+    let response = response.unwrap_or_else(|| SyncResponse {
+        cursor: request.cursor,
+        more: false,
+        messages: Vec::new(),
+        rejected: Vec::new(),
+    });
+    tracing::info!(
+        sent = response.messages.len(),
+        rejected = response.rejected.len(),
+        cursor = response.cursor,
+        more = response.more,
+        "sync round done"
+    );
+    Ok(response)
+}
+
+fn run(
+    batch: &mut dyn SyncBatch,
+    round: &Round<'_>,
+    request: &SyncRequest,
+    reply_limit: usize,
+) -> Result<SyncResponse, StoreError> {
+    let mut messages = Vec::new();
+    let mut rejected = Vec::new();
+    let mut answered = HashSet::new();
+    for message in &request.messages {
+        match incoming::receive(batch, round, message) {
+            Ok(reply) => {
+                answered.insert(message.check);
+                messages.extend(reply);
+            }
+            Err(incoming::Refusal::Store(err)) => return Err(err),
+            Err(incoming::Refusal::Reject { code, message: why }) => {
+                tracing::warn!(check = %message.check, code, reason = %why, "message refused");
+                batch.quarantine(&Quarantined {
+                    check: message.check,
+                    device: round.device.to_owned(),
+                    reason: format!("{code}: {why}"),
+                    message: message.message.clone(),
+                    received_at: String::new(),
+                })?;
+                rejected.push(Rejection {
+                    check: message.check,
+                    error: code.to_owned(),
+                    message: why,
+                });
+            }
+        }
+    }
+    let budget = reply_limit.saturating_sub(messages.len());
+    let changed = outgoing::changed(batch, round, request.cursor, &answered, budget)?;
+    messages.extend(changed.messages);
+    Ok(SyncResponse {
+        cursor: changed.cursor,
+        more: changed.more,
+        messages,
+        rejected,
+    })
+}
+
+/// The stored sync state for (device, check), or a fresh one if none is stored or it does not
+/// decode (a fresh state only costs a fuller message).
+fn stored_state(
+    batch: &mut dyn SyncBatch,
+    device: &str,
+    check: CheckId,
+) -> Result<State, StoreError> {
+    let bytes = batch.sync_state(device, check)?;
+    Ok(load_state(bytes.as_deref()).unwrap_or_else(|err| {
+        tracing::warn!(%check, device, error = %err, "stored sync state does not decode; starting afresh");
+        State::new()
+    }))
+}

@@ -1,0 +1,252 @@
+//! Test helpers: an app over a temporary store, and a simulated device that speaks the
+//! protocol of `fieldsync_schema::sync` the way the CLI does.
+
+use std::collections::{BTreeMap, HashMap};
+
+use automerge::ActorId;
+use automerge::sync::{Message, SyncDoc};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use fieldsync_schema::sync::{load_state, needs_delivery, prime};
+use fieldsync_schema::wire::{DeviceInfo, DocMessage, SyncRequest, SyncResponse};
+use fieldsync_schema::{
+    Author, CheckDoc, CheckId, FacilityKind, FieldValue, FormRef, NewCheck, Role, Site,
+};
+use fieldsync_server::{AppState, Config, router};
+use serde_json::Value;
+use tempfile::TempDir;
+use tower::ServiceExt as _;
+
+/// The router over a store in a temporary directory (deleted on drop).
+pub struct TestApp {
+    pub dir: TempDir,
+    pub state: AppState,
+}
+
+impl TestApp {
+    pub fn new() -> Self {
+        Self::with(|config| config, |state| state)
+    }
+
+    /// An app whose config and state were adjusted by `config` and `state`.
+    pub fn with(
+        config: impl FnOnce(Config) -> Config,
+        state: impl FnOnce(AppState) -> AppState,
+    ) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = config(Config::for_data_dir(dir.path().join("data")));
+        let state = state(AppState::open(&config).expect("open store"));
+        Self { dir, state }
+    }
+
+    pub fn router(&self) -> Router {
+        router(self.state.clone())
+    }
+
+    /// Sends `request` and returns the status, headers and body bytes.
+    pub async fn send(
+        &self,
+        request: Request<Body>,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let response = self.router().oneshot(request).await.expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        (status, headers, body.to_vec())
+    }
+
+    /// GET `path`; the body parsed as JSON.
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let request = Request::get(path).body(Body::empty()).expect("request");
+        let (status, headers, body) = self.send(request).await;
+        assert_json(&headers, &body);
+        (status, serde_json::from_slice(&body).expect("JSON body"))
+    }
+
+    /// POST raw bytes to `path` as JSON; the body parsed as JSON.
+    pub async fn post(&self, path: &str, body: Vec<u8>) -> (StatusCode, Value) {
+        let request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .expect("request");
+        let (status, headers, body) = self.send(request).await;
+        assert_json(&headers, &body);
+        (status, serde_json::from_slice(&body).expect("JSON body"))
+    }
+
+    /// POST a sync request, expecting 200.
+    pub async fn sync(&self, request: &SyncRequest) -> SyncResponse {
+        let (status, body) = self
+            .post(
+                "/api/v1/sync",
+                serde_json::to_vec(request).expect("serialise"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_value(body).expect("SyncResponse")
+    }
+}
+
+fn assert_json(headers: &axum::http::HeaderMap, body: &[u8]) {
+    let kind = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert_eq!(
+        kind,
+        "application/json",
+        "{}",
+        String::from_utf8_lossy(body)
+    );
+}
+
+pub fn inspector(name: &str) -> Author {
+    Author {
+        name: name.into(),
+        device: format!("{name}-device"),
+        role: Role::Inspector,
+    }
+}
+
+/// A bakery check with a bread price (links to resolutions 16 and 20).
+pub fn bakery(site: &str, observed_at: &str) -> NewCheck {
+    NewCheck {
+        id: CheckId::new(),
+        kind: FacilityKind::Bakery,
+        site: Site {
+            id: site.parse().expect("site id"),
+            name_ar: "مخبز الأمل".into(),
+            name_en: None,
+            lat: None,
+            lon: None,
+        },
+        observed_at: observed_at.parse().expect("time"),
+        fields: BTreeMap::from([
+            ("operating".to_owned(), FieldValue::Bool(true)),
+            ("bread_price_syp".to_owned(), FieldValue::Int(1250)),
+        ]),
+        notes: String::new(),
+    }
+}
+
+pub fn bakery_form() -> FormRef {
+    FormRef {
+        id: "bakery".into(),
+        version: 1,
+    }
+}
+
+/// A device's store in memory: documents, encoded sync states for the server, cursor.
+pub struct Device {
+    pub info: DeviceInfo,
+    pub author: Author,
+    pub actor: ActorId,
+    pub docs: HashMap<CheckId, CheckDoc>,
+    pub states: HashMap<CheckId, Vec<u8>>,
+    pub cursor: u64,
+}
+
+impl Device {
+    pub fn new(name: &str) -> Self {
+        let author = inspector(name);
+        Self {
+            info: DeviceInfo {
+                id: author.device.clone(),
+                user: name.into(),
+                role: Role::Inspector,
+            },
+            author,
+            actor: ActorId::random(),
+            docs: HashMap::new(),
+            states: HashMap::new(),
+            cursor: 0,
+        }
+    }
+
+    /// Records a new check and returns its id.
+    pub fn record(&mut self, new: &NewCheck) -> CheckId {
+        let doc = CheckDoc::create(new, &bakery_form(), &self.author, self.actor.clone())
+            .expect("create");
+        self.docs.insert(new.id, doc);
+        new.id
+    }
+
+    /// A primed message for `check` (the device's step 1).
+    pub fn message_for(&mut self, check: CheckId) -> DocMessage {
+        let mut state = load_state(self.states.get(&check).map(Vec::as_slice)).expect("state");
+        prime(&mut state);
+        let doc = self.docs.get_mut(&check).expect("known check");
+        let message = doc
+            .automerge()
+            .sync()
+            .generate_sync_message(&mut state)
+            .expect("a primed state always yields a message");
+        self.states.insert(check, state.encode());
+        DocMessage {
+            check,
+            message: message.encode(),
+        }
+    }
+
+    /// A request carrying messages for `checks`.
+    pub fn request(&mut self, checks: &[CheckId]) -> SyncRequest {
+        let messages = checks.iter().map(|c| self.message_for(*c)).collect();
+        SyncRequest {
+            device: self.info.clone(),
+            cursor: self.cursor,
+            messages,
+        }
+    }
+
+    /// Applies a response (the device's step 3); returns the checks that need another round.
+    pub fn apply(&mut self, response: &SyncResponse) -> Vec<CheckId> {
+        let mut queued = Vec::new();
+        for incoming in &response.messages {
+            let check = incoming.check;
+            let mut state = load_state(self.states.get(&check).map(Vec::as_slice)).expect("state");
+            let doc = self.docs.entry(check).or_insert_with(CheckDoc::empty);
+            let message = Message::decode(&incoming.message).expect("server message decodes");
+            doc.automerge()
+                .sync()
+                .receive_sync_message(&mut state, message)
+                .expect("receive");
+            if let Some(reply) = doc.automerge().sync().generate_sync_message(&mut state)
+                && needs_delivery(&reply)
+            {
+                queued.push(check);
+            }
+            self.states.insert(check, state.encode());
+        }
+        self.cursor = response.cursor;
+        queued
+    }
+
+    /// Syncs until nothing is queued and `more` is false, pushing `checks` first.
+    pub async fn sync_all(&mut self, app: &TestApp, checks: &[CheckId]) -> Vec<SyncResponse> {
+        let mut pending = checks.to_vec();
+        let mut responses = Vec::new();
+        for _ in 0..10 {
+            let request = self.request(&pending);
+            let response = app.sync(&request).await;
+            pending = self.apply(&response);
+            let more = response.more;
+            responses.push(response);
+            if pending.is_empty() && !more {
+                return responses;
+            }
+        }
+        panic!("sync did not settle in 10 rounds");
+    }
+
+    pub fn heads(&mut self, check: CheckId) -> Vec<automerge::ChangeHash> {
+        self.docs.get_mut(&check).expect("known check").heads()
+    }
+}
+
+/// The heads a server message announces.
+pub fn message_heads(message: &DocMessage) -> Vec<automerge::ChangeHash> {
+    Message::decode(&message.message).expect("decodes").heads
+}
