@@ -1,1 +1,5 @@
-fn main() {}
+//! The `fieldsync` binary: everything lives in the library ([`fieldsync_sync_cli::main`]).
+
+fn main() -> std::process::ExitCode {
+    fieldsync_sync_cli::main()
+}

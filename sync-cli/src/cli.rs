@@ -1,0 +1,102 @@
+//! The command line: global options and the subcommands.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+
+use crate::commands;
+
+/// fieldsync: record facility checks offline and sync them with the fieldsync server.
+///
+/// Every command except `sync` works without a network.
+#[derive(Debug, Parser)]
+#[command(name = "fieldsync", version)]
+pub struct Cli {
+    /// Directory holding the local store [default: the per-user data directory, e.g.
+    /// ~/.local/share/fieldsync].
+    #[arg(long, global = true, env = "FIELDSYNC_HOME", value_name = "DIR")]
+    pub home: Option<PathBuf>,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the local store for this device and user.
+    Init(commands::init::Init),
+    /// Record a new check; prints its id on stdout.
+    Record(commands::record::Record),
+    /// Change values or notes of a check.
+    Edit(commands::edit::Edit),
+    /// List all checks on this device.
+    List(commands::list::List),
+    /// Show one check with labels, links, review and conflicts.
+    Show(commands::show::Show),
+    /// Exchange changes with the server.
+    Sync(commands::sync::Sync),
+    /// Record a supervisor's review decision.
+    Review(commands::review::Review),
+    /// Export every check as CSV or JSON.
+    Export(commands::export::Export),
+    /// List the 42 conference resolutions.
+    Resolutions(commands::resolutions::Resolutions),
+}
+
+impl Cli {
+    /// Runs the chosen command against the resolved home directory.
+    ///
+    /// # Errors
+    /// Whatever the command reports, with context.
+    pub fn run(self) -> anyhow::Result<()> {
+        let home = match self.home {
+            Some(home) => home,
+            None => default_home()?,
+        };
+        match self.command {
+            Command::Init(c) => c.run(&home),
+            Command::Record(c) => c.run(&home),
+            Command::Edit(c) => c.run(&home),
+            Command::List(c) => c.run(&home),
+            Command::Show(c) => c.run(&home),
+            Command::Sync(c) => c.run(&home),
+            Command::Review(c) => c.run(&home),
+            Command::Export(c) => c.run(&home),
+            Command::Resolutions(c) => c.run(&home),
+        }
+    }
+}
+
+/// The per-user data directory (`~/.local/share/fieldsync` on Linux).
+fn default_home() -> anyhow::Result<PathBuf> {
+    directories::ProjectDirs::from("", "", "fieldsync")
+        .map(|dirs| dirs.data_dir().to_owned())
+        .context("cannot find a per-user data directory: pass --home DIR or set FIELDSYNC_HOME")
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn parses_repeated_sets_and_negative_coordinates() {
+        let args = "fieldsync --home /tmp/x record --kind bakery --site-id S-1 --site-name فرن \
+                    --lat -35.5 --lon -40 --set operating=yes --set bread_price_syp=1250";
+        let cli = Cli::try_parse_from(args.split_whitespace()).expect("parse");
+        let Command::Record(record) = cli.command else {
+            panic!("not record")
+        };
+        assert_eq!(record.set, ["operating=yes", "bread_price_syp=1250"]);
+        assert_eq!((record.lat, record.lon), (Some(-35.5), Some(-40.0)));
+    }
+}

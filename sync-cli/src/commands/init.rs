@@ -1,0 +1,99 @@
+//! `fieldsync init`: create the local store.
+
+use std::path::Path;
+
+use anyhow::{Context as _, bail};
+use clap::{Args, ValueEnum};
+use fieldsync_schema::Role;
+
+use crate::store::{NewIdentity, Store};
+
+/// Create the local store for this device and user (refused if it already exists).
+#[derive(Debug, Args)]
+pub struct Init {
+    /// Your name, recorded as the author of every check and change you make.
+    #[arg(long, value_name = "NAME")]
+    pub inspector: String,
+    /// Your role: supervisors may also review checks.
+    #[arg(long, value_enum, default_value_t = UserRole::Inspector)]
+    pub role: UserRole,
+    /// The fieldsync server to sync with (can also be given to `sync` later).
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+}
+
+/// The roles a device user can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UserRole {
+    /// Records and edits checks.
+    Inspector,
+    /// Also reviews checks.
+    Supervisor,
+}
+
+impl From<UserRole> for Role {
+    fn from(role: UserRole) -> Role {
+        match role {
+            UserRole::Inspector => Role::Inspector,
+            UserRole::Supervisor => Role::Supervisor,
+        }
+    }
+}
+
+impl Init {
+    /// Creates the store and prints where it is.
+    ///
+    /// # Errors
+    /// An empty name, a malformed server URL, or a store that already exists.
+    pub fn run(self, home: &Path) -> anyhow::Result<()> {
+        let name = self.inspector.trim();
+        if name.is_empty() {
+            bail!("--inspector must not be empty");
+        }
+        let server = self.server.as_deref().map(check_server_url).transpose()?;
+        let identity = NewIdentity::generate(name, self.role.into(), server);
+        let store = Store::init(home, &identity)
+            .with_context(|| format!("initialising the store in {}", home.display()))?;
+        let meta = store.db().meta()?;
+        eprintln!(
+            "تم إنشاء المخزن / store created: {} ({} {}, device {})",
+            home.display(),
+            meta.role.as_str(),
+            meta.user,
+            meta.device_id
+        );
+        Ok(())
+    }
+}
+
+/// Checks a server URL looks like `http(s)://host[:port][/path]` and drops a trailing `/`.
+///
+/// # Errors
+/// A URL without an `http://` or `https://` scheme or without a host.
+pub fn check_server_url(url: &str) -> anyhow::Result<String> {
+    let url = url.trim().trim_end_matches('/');
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"));
+    match rest {
+        Some(host) if !host.is_empty() => Ok(url.to_owned()),
+        _ => bail!("invalid server URL {url:?}: expected http://host:port or https://host"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_urls_are_checked() {
+        assert_eq!(
+            check_server_url("http://127.0.0.1:8080/").expect("ok"),
+            "http://127.0.0.1:8080"
+        );
+        assert!(check_server_url("https://sync.example.org").is_ok());
+        for bad in ["127.0.0.1:8080", "ftp://x", "http://", ""] {
+            assert!(check_server_url(bad).is_err(), "{bad}");
+        }
+    }
+}

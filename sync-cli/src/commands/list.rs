@@ -1,0 +1,115 @@
+//! `fieldsync list`: one row per check.
+
+use std::path::Path;
+
+use clap::Args;
+use fieldsync_schema::{CheckId, FacilityKind, ReviewState};
+use serde::Serialize;
+
+use super::open_store;
+use crate::output::{self, resolutions_text, sync_status};
+use crate::store::{Checks, StoredCheck};
+
+/// List every check on this device, oldest observation first.
+#[derive(Debug, Args)]
+pub struct List {
+    /// Print a JSON array instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// One `list --json` entry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListRow {
+    /// Check id.
+    pub id: CheckId,
+    /// Facility kind.
+    pub kind: FacilityKind,
+    /// Site id.
+    pub site_id: String,
+    /// Site name in Arabic.
+    pub site_name_ar: String,
+    /// Observation time with offset.
+    pub observed_at: String,
+    /// Review state.
+    pub review_state: ReviewState,
+    /// Linked resolution numbers.
+    pub resolutions: Vec<u16>,
+    /// Whether the server has not acknowledged the latest changes.
+    pub pending: bool,
+    /// Number of conflicting fields.
+    pub conflicts: usize,
+}
+
+impl From<&StoredCheck> for ListRow {
+    fn from(stored: &StoredCheck) -> Self {
+        let c = &stored.check;
+        ListRow {
+            id: c.id,
+            kind: c.kind,
+            site_id: c.site.id.to_string(),
+            site_name_ar: c.site.name_ar.clone(),
+            observed_at: c.observed_at.to_string(),
+            review_state: c.review.state,
+            resolutions: c.resolutions.clone(),
+            pending: stored.pending,
+            conflicts: stored.conflicts.len(),
+        }
+    }
+}
+
+impl List {
+    /// Prints the checks as a table or JSON.
+    ///
+    /// # Errors
+    /// Store failures.
+    pub fn run(self, home: &Path) -> anyhow::Result<()> {
+        let store = open_store(home)?;
+        let checks = store.db().checks()?;
+        warn_unreadable(&checks);
+        let rows: Vec<ListRow> = checks.readable.iter().map(ListRow::from).collect();
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(&rows)?);
+        } else if rows.is_empty() {
+            eprintln!("لا توجد فحوص / no checks yet");
+        } else {
+            println!("{}", table(&rows));
+        }
+        Ok(())
+    }
+}
+
+/// Warns on stderr about documents that do not read as checks.
+pub fn warn_unreadable(checks: &Checks) {
+    for (id, reason) in &checks.unreadable {
+        eprintln!("warning: skipping check {id}: {reason}");
+    }
+}
+
+fn table(rows: &[ListRow]) -> comfy_table::Table {
+    let mut table = output::table(&[
+        ("المعرف", "id"),
+        ("النوع", "kind"),
+        ("الموقع", "site id"),
+        ("اسم الموقع", "site name"),
+        ("وقت المعاينة", "observed at"),
+        ("المراجعة", "review"),
+        ("القرارات", "resolutions"),
+        ("المزامنة", "sync"),
+        ("تعارضات", "conflicts"),
+    ]);
+    for row in rows {
+        table.add_row(vec![
+            row.id.to_string(),
+            row.kind.to_string(),
+            row.site_id.clone(),
+            row.site_name_ar.clone(),
+            row.observed_at.clone(),
+            row.review_state.to_string(),
+            resolutions_text(&row.resolutions),
+            sync_status(row.pending).to_owned(),
+            row.conflicts.to_string(),
+        ]);
+    }
+    table
+}

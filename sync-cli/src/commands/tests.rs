@@ -1,0 +1,292 @@
+//! Command tests against real temporary stores (no network).
+
+use fieldsync_schema::{CheckId, Forms, ReviewState, Role};
+
+use super::edit::Edit;
+use super::record::Record;
+use super::*;
+use crate::store::Store;
+use crate::test_support::{bakery, edit, new_store};
+
+#[test]
+fn sets_are_parsed_with_the_form_and_refusals_name_field_value_rule() {
+    let bakery = Forms::builtin().for_kind(FacilityKind::Bakery);
+    let ok = parse_sets(
+        bakery,
+        &["operating=نعم".into(), "bread_price_syp=١٢٥٠".into()],
+    )
+    .expect("valid");
+    assert_eq!(ok["operating"], FieldValue::Bool(true));
+    assert_eq!(ok["bread_price_syp"], FieldValue::Int(1250));
+    let cases = [
+        (
+            "bread_price_syp=cheap",
+            &["bread_price_syp", "cheap", "whole number"][..],
+        ),
+        ("bread_price_syp=-5", &["bread_price_syp", "-5", "minimum"]),
+        ("colour=red", &["colour", "unknown field"]),
+        ("operating", &["field=value"]),
+    ];
+    for (set, needles) in cases {
+        let err = parse_sets(bakery, &[set.to_owned()]).expect_err(set);
+        let msg = format!("{err:#}");
+        for needle in needles {
+            assert!(msg.contains(needle), "{msg} lacks {needle}");
+        }
+    }
+    let twice = ["operating=yes".to_owned(), "operating=no".to_owned()];
+    assert!(parse_sets(bakery, &twice).is_err());
+}
+
+#[test]
+fn record_then_list_and_show_round_trip_offline_with_arabic_intact() {
+    let (home, mut store) = new_store("أحمد", Role::Inspector);
+    let id = bakery(&["operating=نعم", "bread_price_syp=1250"])
+        .record(&mut store)
+        .expect("record");
+    drop(store);
+    let store = Store::open(home.path()).expect("reopen");
+    let checks = store.db().checks().expect("checks");
+    assert!(checks.unreadable.is_empty());
+    let [stored] = checks.readable.as_slice() else {
+        panic!("one check expected, got {:?}", checks.readable)
+    };
+    let c = &stored.check;
+    assert_eq!(c.id, id);
+    assert_eq!(c.site.name_ar, "مخبز الأمل");
+    assert_eq!(c.notes, "الطابور طويل");
+    assert_eq!(c.inspector, "أحمد");
+    assert_eq!(c.observed_at.to_string(), "2026-03-29T10:15:00+03:00");
+    assert_eq!(c.form.id, "bakery");
+    assert_eq!(c.resolutions, [16, 20], "links computed offline");
+    assert!(stored.pending);
+    let row = list::ListRow::from(stored);
+    let json = serde_json::to_value(&row).expect("json");
+    assert_eq!(json["site_name_ar"], "مخبز الأمل");
+    assert_eq!(json["resolutions"], serde_json::json!([16, 20]));
+    assert_eq!(json["review_state"], "received");
+    assert_eq!(json["pending"], true);
+    let text = show::render(stored);
+    for needle in [
+        "سعر ربطة الخبز المتقاضى (ل.س) / Bread bundle price charged (SYP): 1250",
+        "مخبز الأمل / Al-Amal bakery [DEZ-BAK-014]",
+        "35.336, 40.14",
+        "16. ",
+        "المزامنة / Sync: pending",
+    ] {
+        assert!(text.contains(needle), "{needle:?} not in\n{text}");
+    }
+}
+
+#[test]
+fn an_invalid_set_names_field_value_rule_and_stores_nothing() {
+    let (_home, mut store) = new_store("ana", Role::Inspector);
+    let cases = [
+        (
+            bakery(&["bread_price_syp=cheap"]),
+            &["bread_price_syp", "cheap", "whole number"][..],
+        ),
+        (bakery(&["colour=red"]), &["colour", "unknown field"]),
+        (
+            Record {
+                lat: Some(91.0),
+                ..bakery(&[])
+            },
+            &["--lat", "91"],
+        ),
+        (
+            Record {
+                kind: "hospital".into(),
+                ..bakery(&[])
+            },
+            &["hospital"],
+        ),
+        (
+            Record {
+                observed_at: Some("2026-03-29T10:15".into()),
+                ..bakery(&[])
+            },
+            &["no UTC offset"],
+        ),
+    ];
+    for (record, needles) in cases {
+        let msg = format!("{:#}", record.record(&mut store).expect_err("invalid"));
+        for needle in needles {
+            assert!(msg.contains(needle), "{msg} lacks {needle}");
+        }
+    }
+    assert!(store.db().checks().expect("checks").readable.is_empty());
+}
+
+#[test]
+fn ids_resolve_by_unique_prefix() {
+    let (_home, mut store) = new_store("ana", Role::Inspector);
+    let ids = [
+        "01900000-aaaa-7000-8000-000000000001",
+        "01900000-aaaa-7000-8000-000000000002",
+        "01900000-bbbb-7000-8000-000000000003",
+    ];
+    for id in ids {
+        insert_with_id(&mut store, id.parse().expect("id"));
+    }
+    let db = store.db();
+    let cases: [(&str, Result<&str, &str>); 7] = [
+        (ids[0], Ok(ids[0])),
+        ("01900000-BBBB", Ok(ids[2])),
+        ("01900000-b", Ok(ids[2])),
+        ("01900000-aaaa", Err("matches several checks")),
+        ("01900000", Err("matches several checks")),
+        ("ffffffff-ffff", Err("no check matches \"ffffffff-ffff\"")),
+        ("0190000", Err("too short")),
+    ];
+    for (typed, want) in cases {
+        match (db.resolve(typed), want) {
+            (Ok(got), Ok(want)) => assert_eq!(got.to_string(), want, "{typed}"),
+            (Err(err), Err(needle)) => {
+                let msg = err.to_string();
+                assert!(
+                    msg.contains(needle) && msg.contains(typed),
+                    "{typed}: {msg}"
+                );
+            }
+            (got, want) => panic!("{typed}: got {got:?}, want {want:?}"),
+        }
+    }
+}
+
+/// Stores a bakery check under a chosen id.
+fn insert_with_id(store: &mut Store, id: CheckId) {
+    let meta = store.db().meta().expect("meta");
+    let mut new = bakery(&[]).new_check().expect("valid");
+    new.id = id;
+    let form = fieldsync_schema::FormRef {
+        id: "bakery".into(),
+        version: 1,
+    };
+    let mut doc = CheckDoc::create(&new, &form, &meta.author(), meta.actor).expect("create");
+    store
+        .write(|db| db.insert_new(id, &mut doc))
+        .expect("insert");
+}
+
+#[test]
+fn edit_reports_no_change_and_refreshes_links() {
+    let (_home, mut store) = new_store("ana", Role::Inspector);
+    let id = bakery(&["operating=yes"])
+        .record(&mut store)
+        .expect("record");
+    assert_eq!(store.db().check(id).expect("check").check.resolutions, [16]);
+    let (_, changed) = edit(id, &["operating=نعم"])
+        .apply(&mut store)
+        .expect("edit");
+    assert!(!changed, "same value is no change");
+    let prefix = &id.to_string()[..13];
+    let (got, changed) = edit(id, &["flour_received_kg=900"])
+        .apply(&mut store)
+        .expect("edit");
+    assert_eq!(got, id);
+    assert!(changed);
+    let short = Edit {
+        id: prefix.to_owned(),
+        ..edit(id, &["licence_valid=no"])
+    };
+    short.apply(&mut store).expect("edit by prefix");
+    let check = store.db().check(id).expect("check").check;
+    assert_eq!(check.resolutions, [16, 28, 29]);
+    assert_eq!(check.fields["licence_valid"], FieldValue::Bool(false));
+    let msg = format!(
+        "{:#}",
+        edit(id, &["flour_received_kg=lots"])
+            .apply(&mut store)
+            .expect_err("bad")
+    );
+    assert!(
+        msg.contains("flour_received_kg") && msg.contains("lots"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn review_is_refused_for_an_inspector_and_recorded_for_a_supervisor() {
+    let decide = |id: CheckId| review::Review {
+        id: id.to_string(),
+        state: review::Decision::HasIssues,
+        comment: "السعر أعلى من المقرر".into(),
+    };
+    let (_home, mut store) = new_store("ana", Role::Inspector);
+    let id = bakery(&[]).record(&mut store).expect("record");
+    let msg = decide(id)
+        .apply(&mut store)
+        .expect_err("inspector")
+        .to_string();
+    assert!(msg.contains("only a supervisor may review"), "{msg}");
+    assert_eq!(
+        store.db().check(id).expect("check").check.review.state,
+        ReviewState::Received
+    );
+
+    let (_home, mut store) = new_store("سلمى", Role::Supervisor);
+    let id = bakery(&[]).record(&mut store).expect("record");
+    decide(id).apply(&mut store).expect("supervisor");
+    let review = store.db().check(id).expect("check").check.review;
+    assert_eq!(review.state, ReviewState::HasIssues);
+    assert_eq!(review.by.as_deref(), Some("سلمى"));
+    assert_eq!(review.comment.as_deref(), Some("السعر أعلى من المقرر"));
+}
+
+#[test]
+fn csv_export_has_a_bom_and_parses_back_with_arabic_byte_exact() {
+    let (_home, mut store) = new_store("ana", Role::Inspector);
+    let late = Record {
+        observed_at: Some("2026-03-29T12:00:00+03:00".into()),
+        ..bakery(&["bread_price_syp=1250", "operating=yes"])
+    };
+    let late = late.record(&mut store).expect("late");
+    // Earlier in UTC although its local time reads later.
+    let early = Record {
+        kind: "water_station".into(),
+        site_name: "محطة مياه الجورة".into(),
+        site_name_en: None,
+        lat: None,
+        lon: None,
+        observed_at: Some("2026-03-29T11:00:00+05:00".into()),
+        set: vec!["output_m3h=12٫5".into()],
+        ..bakery(&[])
+    };
+    let early = early.record(&mut store).expect("early");
+    let checks = store.db().checks().expect("checks").readable;
+    let bytes = export::to_csv(&checks).expect("csv");
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "BOM first");
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let header = reader.headers().expect("header").clone();
+    let fixed: Vec<&str> = header.iter().take(export::FIXED_COLUMNS.len()).collect();
+    assert_eq!(fixed, export::FIXED_COLUMNS);
+    assert_eq!(&header[17], "operating");
+    assert_eq!(header.len(), 17 + export::field_columns().len());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(&rows[0][col("check_id")], early.to_string());
+    assert_eq!(&rows[1][col("check_id")], late.to_string());
+    assert_eq!(
+        rows[0][col("site_name_ar")].as_bytes(),
+        "محطة مياه الجورة".as_bytes()
+    );
+    assert_eq!(
+        rows[1][col("site_name_ar")].as_bytes(),
+        "مخبز الأمل".as_bytes()
+    );
+    assert_eq!(&rows[0][col("observed_at")], "2026-03-29T11:00:00+05:00");
+    assert_eq!(&rows[0][col("observed_at_utc")], "2026-03-29T06:00:00Z");
+    assert_eq!(&rows[0][col("output_m3h")], "12.5");
+    assert_eq!(&rows[0][col("latitude")], "");
+    assert_eq!(&rows[1][col("bread_price_syp")], "1250");
+    assert_eq!(&rows[1][col("operating")], "true");
+    assert_eq!(&rows[1][col("resolutions")], "16;20");
+    assert_eq!(&rows[1][col("review_state")], "received");
+
+    let json: serde_json::Value =
+        serde_json::from_slice(&export::to_json(&checks).expect("json")).expect("parse");
+    assert_eq!(json[1]["site"]["name_ar"], "مخبز الأمل");
+    assert_eq!(json[1]["conflicts"], serde_json::json!([]));
+}

@@ -1,0 +1,41 @@
+//! # fieldsync-sync-cli: the device CLI (`fieldsync`)
+//!
+//! The inspector's and supervisor's offline tool. Each check is an Automerge document
+//! ([`fieldsync_schema::CheckDoc`]) kept in a local SQLite store (module `store`); every command
+//! works offline except `sync`, which runs the batched protocol of [`fieldsync_schema::sync`]
+//! against the server (module `sync_rounds` over `sync_client`).
+//!
+//! Data flow: `record`/`edit`/`review` validate input with the built-in forms, change the
+//! document as this device's actor and save it (now *pending*); `sync` sends pending
+//! documents, applies the server's replies and changes, and stores the server's heads;
+//! `list`/`show`/`export` read checks and conflicts back out of the documents (module `output`
+//! formats them, Arabic first).
+//!
+//! The library exists so other packages can build the same binary ([`main`]); the modules
+//! are private.
+
+mod cli;
+mod commands;
+mod output;
+mod store;
+mod sync_client;
+mod sync_rounds;
+#[cfg(test)]
+mod test_support;
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+/// Parses the command line, runs the command, and turns an error into `error: ...` on
+/// stderr with exit code 1 (clap exits with 2 on usage errors).
+pub fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match cli.run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! HTTP transport of the sync protocol: one blocking `POST /api/v1/sync` per round (ureq).
+
+use std::time::Duration;
+
+use fieldsync_schema::wire::{ErrorBody, SyncRequest, SyncResponse};
+
+/// Largest response body accepted (decompressed): a full round of large documents.
+const MAX_RESPONSE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// One completed round trip.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exchange {
+    /// The server's answer.
+    pub response: SyncResponse,
+    /// Request body bytes sent.
+    pub bytes_up: u64,
+    /// Response body bytes received, after gzip decoding.
+    pub bytes_down: u64,
+}
+
+/// Why a round trip failed; every variant names the server URL.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncClientError {
+    /// No HTTP answer: connection refused, DNS failure, timeout, TLS failure.
+    #[error("cannot reach the fieldsync server at {url}")]
+    Unreachable {
+        /// The sync endpoint.
+        url: String,
+        /// What went wrong.
+        source: Box<ureq::Error>,
+    },
+    /// The server answered 4xx or 5xx.
+    #[error("the server at {url} refused the sync (HTTP {status}, {code}): {message}")]
+    Refused {
+        /// The sync endpoint.
+        url: String,
+        /// HTTP status.
+        status: u16,
+        /// The error body's code (`bad_request`), or `unknown` without a JSON body.
+        code: String,
+        /// The error body's message, or the start of the body.
+        message: String,
+    },
+    /// The server answered 2xx with a body that is not a sync response.
+    #[error("the server at {url} sent an unreadable response: {reason}")]
+    BadResponse {
+        /// The sync endpoint.
+        url: String,
+        /// Why it could not be read.
+        reason: String,
+    },
+}
+
+/// Sends sync rounds; implemented over HTTP here and by a fake server in tests.
+pub trait Transport {
+    /// Sends one request and returns the server's response.
+    ///
+    /// # Errors
+    /// [`SyncClientError`] naming the server.
+    fn exchange(&mut self, request: &SyncRequest) -> Result<Exchange, SyncClientError>;
+}
+
+/// The HTTP transport to one server.
+#[derive(Debug)]
+pub struct HttpTransport {
+    agent: ureq::Agent,
+    url: String,
+}
+
+impl HttpTransport {
+    /// A transport to `server` (e.g. `http://127.0.0.1:8080`).
+    pub fn new(server: &str) -> HttpTransport {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_connect(Some(Duration::from_secs(15)))
+            .timeout_global(Some(Duration::from_secs(600)))
+            .build()
+            .into();
+        HttpTransport {
+            agent,
+            url: format!("{}/api/v1/sync", server.trim_end_matches('/')),
+        }
+    }
+}
+
+impl Transport for HttpTransport {
+    fn exchange(&mut self, request: &SyncRequest) -> Result<Exchange, SyncClientError> {
+        let bad = |reason: String| SyncClientError::BadResponse {
+            url: self.url.clone(),
+            reason,
+        };
+        let body = serde_json::to_vec(request).map_err(|e| bad(e.to_string()))?;
+        let unreachable = |e: ureq::Error| SyncClientError::Unreachable {
+            url: self.url.clone(),
+            source: Box::new(e),
+        };
+        let mut response = self
+            .agent
+            .post(&self.url)
+            .header("content-type", "application/json")
+            .header("accept-encoding", "gzip")
+            .send(&body[..])
+            .map_err(unreachable)?;
+        let status = response.status().as_u16();
+        let bytes = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_RESPONSE_BYTES)
+            .read_to_vec()
+            .map_err(unreachable)?;
+        if status >= 400 {
+            return Err(refused(&self.url, status, &bytes));
+        }
+        let parsed: SyncResponse =
+            serde_json::from_slice(&bytes).map_err(|e| bad(format!("HTTP {status}: {e}")))?;
+        Ok(Exchange {
+            response: parsed,
+            bytes_up: body.len() as u64,
+            bytes_down: bytes.len() as u64,
+        })
+    }
+}
+
+/// The error for a 4xx/5xx answer, with the [`ErrorBody`] message when there is one.
+fn refused(url: &str, status: u16, body: &[u8]) -> SyncClientError {
+    let (code, message) = match serde_json::from_slice::<ErrorBody>(body) {
+        Ok(err) => {
+            let message = match err.check {
+                Some(check) => format!("{} (check {check})", err.message),
+                None => err.message,
+            };
+            (err.error, message)
+        }
+        Err(_) => {
+            let text = String::from_utf8_lossy(body);
+            let short: String = text.trim().chars().take(300).collect();
+            ("unknown".to_owned(), short)
+        }
+    };
+    SyncClientError::Refused {
+        url: url.to_owned(),
+        status,
+        code,
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_carry_the_error_body_message() {
+        let body = br#"{"error":"bad_request","message":"cursor is ahead of the server"}"#;
+        let msg = refused("http://h/api/v1/sync", 400, body).to_string();
+        assert!(
+            msg.contains("HTTP 400") && msg.contains("cursor is ahead of the server"),
+            "{msg}"
+        );
+        let msg = refused("http://h/api/v1/sync", 502, b"Bad Gateway").to_string();
+        assert!(msg.contains("502") && msg.contains("Bad Gateway"), "{msg}");
+    }
+
+    #[test]
+    fn an_unreachable_server_is_named() {
+        // A port that was just free: nothing listens on it any more.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let server = format!("http://127.0.0.1:{port}/");
+        let mut transport = HttpTransport::new(&server);
+        let request = SyncRequest {
+            device: fieldsync_schema::wire::DeviceInfo {
+                id: "d".into(),
+                user: "u".into(),
+                role: fieldsync_schema::Role::Inspector,
+            },
+            cursor: 0,
+            messages: vec![],
+        };
+        let err = transport.exchange(&request).expect_err("nothing listens");
+        let msg = err.to_string();
+        let named = format!("127.0.0.1:{port}");
+        assert!(
+            msg.contains("cannot reach") && msg.contains(&named),
+            "{msg}"
+        );
+    }
+}

@@ -1,0 +1,208 @@
+//! The device side of the batched sync protocol described in [`fieldsync_schema::sync`].
+//!
+//! Each round sends at most [`MAX_MESSAGES_PER_REQUEST`] messages: first the replies queued by
+//! the previous response, then primed messages for pending documents not yet sent in this
+//! run. Each response is applied in one transaction together with its cursor. Rounds go on
+//! while replies are queued, pending documents are left, or the server says `more`.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use anyhow::{Context as _, bail};
+use automerge::sync::{Message, State, SyncDoc as _};
+use fieldsync_schema::sync::{load_state, needs_delivery, prime};
+use fieldsync_schema::wire::{
+    DocMessage, MAX_MESSAGES_PER_REQUEST, Rejection, SyncRequest, SyncResponse,
+};
+use fieldsync_schema::{CheckDoc, CheckId};
+
+use crate::store::{Db, Store, heads_text};
+use crate::sync_client::Transport;
+
+/// Rounds after which a sync gives up (the server keeps asking for more).
+pub const MAX_ROUNDS: u32 = 50;
+
+/// What a sync did, for the summary line.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    /// Messages sent that carried changes.
+    pub sent: usize,
+    /// Messages received that carried changes.
+    pub received: usize,
+    /// Documents the server refused, in the order reported.
+    pub rejected: Vec<Rejection>,
+    /// HTTP round trips.
+    pub rounds: u32,
+    /// Request bytes.
+    pub bytes_up: u64,
+    /// Response bytes (decoded).
+    pub bytes_down: u64,
+}
+
+/// A message to send, and whether it carries changes (for the summary).
+#[derive(Debug, Clone)]
+struct Outgoing {
+    message: DocMessage,
+    has_changes: bool,
+}
+
+/// What applying one response produced.
+#[derive(Debug, Default)]
+struct Applied {
+    replies: Vec<Outgoing>,
+    received: usize,
+}
+
+/// Runs rounds until nothing is left to exchange. Rejections are collected in the summary
+/// (and printed by `on_rejection` as they arrive), never turned into an error here.
+///
+/// # Errors
+/// A transport failure (earlier rounds stay applied), a store failure, a malformed message
+/// from the server, or more than [`MAX_ROUNDS`] rounds.
+pub fn run(
+    store: &mut Store,
+    transport: &mut dyn Transport,
+    mut on_rejection: impl FnMut(&Rejection),
+) -> anyhow::Result<Summary> {
+    let meta = store.db().meta()?;
+    let device = meta.device_info();
+    let mut cursor = meta.cursor;
+    let mut queue: VecDeque<Outgoing> = VecDeque::new();
+    let mut sent_ids: BTreeSet<CheckId> = BTreeSet::new();
+    let mut summary = Summary::default();
+    loop {
+        if summary.rounds >= MAX_ROUNDS {
+            bail!("sync did not finish after {MAX_ROUNDS} round trips; run `fieldsync sync` again");
+        }
+        let batch = next_batch(store.db(), &mut queue, &mut sent_ids)?;
+        summary.sent += batch.iter().filter(|o| o.has_changes).count();
+        let request = SyncRequest {
+            device: device.clone(),
+            cursor,
+            messages: batch.into_iter().map(|o| o.message).collect(),
+        };
+        let exchange = transport.exchange(&request)?;
+        summary.rounds += 1;
+        summary.bytes_up += exchange.bytes_up;
+        summary.bytes_down += exchange.bytes_down;
+        let response = exchange.response;
+        let applied = store.write(|db| apply_response(db, &response))?;
+        cursor = response.cursor;
+        summary.received += applied.received;
+        for rejection in &response.rejected {
+            on_rejection(rejection);
+        }
+        summary.rejected.extend(response.rejected);
+        queue.extend(applied.replies);
+        let leftover = store
+            .db()
+            .pending_ids()?
+            .into_iter()
+            .any(|id| !sent_ids.contains(&id));
+        if queue.is_empty() && !leftover && !response.more {
+            return Ok(summary);
+        }
+    }
+}
+
+/// Queued replies first, then primed messages for pending documents not yet sent.
+fn next_batch(
+    db: Db<'_>,
+    queue: &mut VecDeque<Outgoing>,
+    sent_ids: &mut BTreeSet<CheckId>,
+) -> anyhow::Result<Vec<Outgoing>> {
+    let mut batch = Vec::new();
+    while batch.len() < MAX_MESSAGES_PER_REQUEST {
+        let Some(out) = queue.pop_front() else { break };
+        sent_ids.insert(out.message.check);
+        batch.push(out);
+    }
+    let queued: BTreeSet<CheckId> = queue.iter().map(|o| o.message.check).collect();
+    for id in db.pending_ids()? {
+        if batch.len() >= MAX_MESSAGES_PER_REQUEST {
+            break;
+        }
+        if sent_ids.contains(&id) || queued.contains(&id) {
+            continue;
+        }
+        if let Some(out) = primed_message(db, id)? {
+            batch.push(out);
+        }
+        sent_ids.insert(id);
+    }
+    Ok(batch)
+}
+
+/// The first message for a pending document: everything since the shared heads.
+fn primed_message(db: Db<'_>, id: CheckId) -> anyhow::Result<Option<Outgoing>> {
+    let mut stored = db.load_existing(id)?;
+    let mut state = load_state(stored.sync_state.as_deref())
+        .with_context(|| format!("check {id}: stored sync state is corrupt"))?;
+    prime(&mut state);
+    let message = stored
+        .doc
+        .automerge()
+        .sync()
+        .generate_sync_message(&mut state);
+    Ok(message.map(|m| outgoing(id, m)))
+}
+
+fn outgoing(check: CheckId, message: Message) -> Outgoing {
+    Outgoing {
+        has_changes: !message.changes.is_empty(),
+        message: DocMessage {
+            check,
+            message: message.encode(),
+        },
+    }
+}
+
+/// Applies every message of a response and stores the cursor, in the caller's transaction.
+fn apply_response(db: Db<'_>, response: &SyncResponse) -> anyhow::Result<Applied> {
+    let mut applied = Applied::default();
+    // One reply per document: a later message about the same document supersedes.
+    let mut replies: BTreeMap<CheckId, Outgoing> = BTreeMap::new();
+    for doc_message in &response.messages {
+        let id = doc_message.check;
+        let message = Message::decode(&doc_message.message)
+            .with_context(|| format!("the server sent a malformed sync message for check {id}"))?;
+        if !message.changes.is_empty() {
+            applied.received += 1;
+        }
+        if let Some(reply) = receive(db, id, message)? {
+            replies.insert(id, reply);
+        }
+    }
+    applied.replies = replies.into_values().collect();
+    db.set_cursor(response.cursor)?;
+    Ok(applied)
+}
+
+/// Receives one message into the stored document (created if unknown), stores it with the
+/// server's heads and state, and returns the reply if the server must get it.
+fn receive(db: Db<'_>, id: CheckId, message: Message) -> anyhow::Result<Option<Outgoing>> {
+    let (mut doc, mut state, known) = match db.load(id)? {
+        Some(stored) => {
+            let state = load_state(stored.sync_state.as_deref())
+                .with_context(|| format!("check {id}: stored sync state is corrupt"))?;
+            (stored.doc, state, true)
+        }
+        None => (CheckDoc::empty(), State::new(), false),
+    };
+    let server_heads = heads_text(&message.heads);
+    doc.automerge()
+        .sync()
+        .receive_sync_message(&mut state, message)
+        .with_context(|| format!("check {id}: applying the server's changes"))?;
+    let reply = doc.automerge().sync().generate_sync_message(&mut state);
+    // An unknown document that got no changes yet has nothing worth storing.
+    if known || !doc.heads().is_empty() {
+        db.save_synced(id, &mut doc, &server_heads, &state.encode())?;
+    }
+    Ok(reply
+        .filter(needs_delivery)
+        .map(|message| outgoing(id, message)))
+}
+
+#[cfg(test)]
+#[path = "sync_rounds_tests.rs"]
+mod tests;

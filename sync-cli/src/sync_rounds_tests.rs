@@ -1,0 +1,201 @@
+//! The device side of the protocol against an in-memory server ([`FakeServer`]).
+
+use fieldsync_schema::{FieldValue, Role};
+
+use super::*;
+use crate::store::StoredCheck;
+use crate::sync_client::{Exchange, SyncClientError};
+use crate::test_support::{FakeServer, bakery, edit, new_store};
+
+fn sync(store: &mut Store, server: &mut FakeServer) -> Summary {
+    run(store, server, |_| {}).expect("sync")
+}
+
+fn only_check(store: &Store) -> StoredCheck {
+    let mut checks = store.db().checks().expect("checks").readable;
+    assert_eq!(checks.len(), 1, "{checks:?}");
+    checks.remove(0)
+}
+
+#[test]
+fn a_push_and_a_pull_each_take_one_round_trip() {
+    let mut server = FakeServer::default();
+    let (_a, mut ana) = new_store("ana", Role::Inspector);
+    let (_b, mut bilal) = new_store("bilal", Role::Inspector);
+    let id = bakery(&["bread_price_syp=1250"])
+        .record(&mut ana)
+        .expect("record");
+
+    let push = sync(&mut ana, &mut server);
+    assert_eq!(
+        (push.sent, push.received, push.rounds),
+        (1, 0, 1),
+        "{push:?}"
+    );
+    assert!(push.rejected.is_empty());
+    assert!(!only_check(&ana).pending, "acknowledged by the server");
+    assert_eq!(server.check(id).site.name_ar, "مخبز الأمل");
+
+    let pull = sync(&mut bilal, &mut server);
+    assert_eq!(
+        (pull.sent, pull.received, pull.rounds),
+        (0, 1, 1),
+        "{pull:?}"
+    );
+    let got = only_check(&bilal);
+    assert!(!got.pending);
+    assert_eq!(got.check, only_check(&ana).check);
+    assert_eq!(bilal.db().meta().expect("meta").cursor, 1);
+
+    let idle = sync(&mut bilal, &mut server);
+    assert_eq!(
+        (idle.sent, idle.received, idle.rounds),
+        (0, 0, 1),
+        "{idle:?}"
+    );
+    let last = server.requests.last().expect("request");
+    assert!(last.messages.is_empty());
+    assert_eq!(last.cursor, 1);
+}
+
+#[test]
+fn offline_edits_on_two_devices_converge_and_show_the_conflict() {
+    let mut server = FakeServer::default();
+    let (_a, mut ana) = new_store("ana", Role::Inspector);
+    let (_b, mut bilal) = new_store("bilal", Role::Inspector);
+    let id = bakery(&["bread_price_syp=1250"])
+        .record(&mut ana)
+        .expect("record");
+    sync(&mut ana, &mut server);
+    sync(&mut bilal, &mut server);
+
+    edit(id, &["flour_received_kg=900", "bread_price_syp=1500"])
+        .apply(&mut ana)
+        .expect("ana edits");
+    edit(id, &["licence_valid=no", "bread_price_syp=2000"])
+        .apply(&mut bilal)
+        .expect("bilal edits");
+    sync(&mut ana, &mut server);
+    let both = sync(&mut bilal, &mut server);
+    assert_eq!((both.sent, both.received), (1, 1), "{both:?}");
+    sync(&mut ana, &mut server);
+
+    let (a, b) = (only_check(&ana), only_check(&bilal));
+    assert_eq!(a.check, b.check);
+    assert_eq!(a.conflicts, b.conflicts);
+    assert!(!a.pending && !b.pending);
+    assert_eq!(a.check.fields["flour_received_kg"], FieldValue::Int(900));
+    assert_eq!(a.check.fields["licence_valid"], FieldValue::Bool(false));
+    assert_eq!(a.check.resolutions, [16, 20, 28, 29]);
+    let [conflict] = a.conflicts.as_slice() else {
+        panic!("one conflict expected: {:?}", a.conflicts)
+    };
+    assert_eq!(conflict.field, "fields.bread_price_syp");
+    let mut authors: Vec<_> = conflict
+        .values
+        .iter()
+        .map(|v| v.author.as_ref().map(|a| a.name.clone()))
+        .collect();
+    authors.sort();
+    assert_eq!(authors, [Some("ana".into()), Some("bilal".into())]);
+    assert_eq!(server.check(id), a.check);
+}
+
+#[test]
+fn paged_responses_are_followed_until_more_is_false() {
+    let mut server = FakeServer::default();
+    let (_a, mut ana) = new_store("ana", Role::Inspector);
+    for _ in 0..5 {
+        bakery(&[]).record(&mut ana).expect("record");
+    }
+    sync(&mut ana, &mut server);
+    server.page = 2;
+    let (_b, mut bilal) = new_store("bilal", Role::Inspector);
+    let pull = sync(&mut bilal, &mut server);
+    assert_eq!((pull.received, pull.rounds), (5, 3), "{pull:?}");
+    assert_eq!(bilal.db().checks().expect("checks").readable.len(), 5);
+    assert_eq!(bilal.db().meta().expect("meta").cursor, 5);
+}
+
+#[test]
+fn more_than_a_request_holds_is_sent_in_several_rounds() {
+    let mut server = FakeServer::default();
+    let (_a, mut ana) = new_store("ana", Role::Inspector);
+    let count = MAX_MESSAGES_PER_REQUEST + 3;
+    for _ in 0..count {
+        bakery(&[]).record(&mut ana).expect("record");
+    }
+    let push = sync(&mut ana, &mut server);
+    assert_eq!((push.sent, push.rounds), (count, 2), "{push:?}");
+    let sizes: Vec<usize> = server.requests.iter().map(|r| r.messages.len()).collect();
+    assert_eq!(sizes, [MAX_MESSAGES_PER_REQUEST, 3]);
+    assert!(ana.db().pending_ids().expect("pending").is_empty());
+}
+
+#[test]
+fn a_rejected_check_is_reported_stays_pending_and_the_rest_syncs() {
+    let mut server = FakeServer::default();
+    let (_a, mut ana) = new_store("ana", Role::Inspector);
+    let bad = bakery(&[]).record(&mut ana).expect("bad");
+    let good = bakery(&[]).record(&mut ana).expect("good");
+    server.reject.push(bad);
+    let mut seen = Vec::new();
+    let summary = run(&mut ana, &mut server, |r| seen.push(r.check)).expect("sync");
+    assert_eq!(seen, [bad]);
+    assert_eq!(summary.rejected.len(), 1);
+    assert_eq!(
+        summary.rounds, 1,
+        "a rejected check is not retried in the same run"
+    );
+    assert_eq!(ana.db().pending_ids().expect("pending"), [bad]);
+    assert_eq!(server.check(good).id, good);
+}
+
+/// A transport that always fails, or always answers `more`.
+struct Broken {
+    more: bool,
+}
+
+impl Transport for Broken {
+    fn exchange(&mut self, request: &SyncRequest) -> Result<Exchange, SyncClientError> {
+        if !self.more {
+            return Err(SyncClientError::BadResponse {
+                url: "http://test".into(),
+                reason: "unreachable in this test".into(),
+            });
+        }
+        Ok(Exchange {
+            response: SyncResponse {
+                cursor: request.cursor + 1,
+                more: true,
+                messages: vec![],
+                rejected: vec![],
+            },
+            bytes_up: 1,
+            bytes_down: 1,
+        })
+    }
+}
+
+#[test]
+fn a_failed_round_leaves_the_store_untouched() {
+    let (_a, mut ana) = new_store("ana", Role::Inspector);
+    let id = bakery(&[]).record(&mut ana).expect("record");
+    let before = ana.db().load_existing(id).expect("doc");
+    let err = run(&mut ana, &mut Broken { more: false }, |_| {}).expect_err("fails");
+    assert!(err.to_string().contains("http://test"), "{err}");
+    let after = ana.db().load_existing(id).expect("doc");
+    assert_eq!(
+        (after.heads, after.server_heads, after.sync_state),
+        (before.heads, before.server_heads, before.sync_state)
+    );
+    assert_eq!(ana.db().meta().expect("meta").cursor, 0);
+}
+
+#[test]
+fn a_server_that_never_finishes_is_given_up_on() {
+    let (_a, mut ana) = new_store("ana", Role::Inspector);
+    let err = run(&mut ana, &mut Broken { more: true }, |_| {}).expect_err("gives up");
+    assert!(err.to_string().contains("50 round trips"), "{err}");
+    assert_eq!(ana.db().meta().expect("meta").cursor, u64::from(MAX_ROUNDS));
+}
