@@ -1,1 +1,171 @@
-//! placeholder
+//! Test harness.
+//!
+//! End-to-end harness: a real [`fieldsync_server`] on `127.0.0.1:0` with its own
+//! temporary data directory ([`TestServer`]), and real CLI devices, each a temporary
+//! `--home` driven through the `fieldsync` binary as a process ([`Device`]). Everything is
+//! cleaned up on drop; nothing leaves loopback; no sleeps: the server is ready when
+//! [`TestServer::start`] returns because its listener is already bound.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::thread::JoinHandle;
+
+use anyhow::{Context, Result, bail};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+/// Path of the CLI binary built for these tests.
+pub fn cli_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_fieldsync-under-test"))
+}
+
+/// A running server on an ephemeral loopback port, stopped and deleted on drop.
+pub struct TestServer {
+    addr: SocketAddr,
+    _data: TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<Result<()>>>,
+}
+
+impl TestServer {
+    /// Starts a server with an empty data directory.
+    ///
+    /// # Errors
+    /// Binding the listener or building the runtime failed.
+    pub fn start() -> Result<Self> {
+        let data = tempfile::tempdir().context("temporary data dir")?;
+        let config = fieldsync_server::Config::for_data_dir(data.path().join("data"));
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .context("tokio runtime")?;
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .context("bind 127.0.0.1:0")?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            runtime.block_on(fieldsync_server::serve(listener, config, async move {
+                let _ = stopped.await;
+            }))
+        });
+        Ok(Self {
+            addr,
+            _data: data,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// One device: a CLI home directory, driven through the real binary.
+pub struct Device {
+    home: TempDir,
+    /// A name for messages (`ana`).
+    pub name: String,
+}
+
+impl Device {
+    /// Runs `fieldsync init --inspector NAME --role ROLE` in a fresh home.
+    ///
+    /// # Errors
+    /// The temporary directory or the init command failed.
+    pub fn init(name: &str, role: &str) -> Result<Self> {
+        let device = Self {
+            home: tempfile::tempdir().context("temporary home")?,
+            name: name.to_owned(),
+        };
+        device.ok(&["init", "--inspector", name, "--role", role])?;
+        Ok(device)
+    }
+
+    /// The device's home directory.
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+
+    /// Runs the CLI with `args` and returns its output, whatever the exit status.
+    ///
+    /// # Errors
+    /// The process could not be started.
+    pub fn run(&self, args: &[&str]) -> Result<Output> {
+        Command::new(cli_binary())
+            .arg("--home")
+            .arg(self.home.path())
+            .args(args)
+            .env_remove("FIELDSYNC_SERVER")
+            .env_remove("FIELDSYNC_HOME")
+            .output()
+            .with_context(|| format!("start fieldsync {args:?}"))
+    }
+
+    /// Runs the CLI and returns stdout, failing with stderr if it exits non-zero.
+    ///
+    /// # Errors
+    /// The command failed; the error carries its stderr.
+    pub fn ok(&self, args: &[&str]) -> Result<String> {
+        let out = self.run(args)?;
+        if !out.status.success() {
+            bail!(
+                "{}: fieldsync {args:?} failed ({}):\n{}",
+                self.name,
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        String::from_utf8(out.stdout).context("stdout is not UTF-8")
+    }
+
+    /// Runs the CLI expecting failure; returns stderr.
+    ///
+    /// # Errors
+    /// The command unexpectedly succeeded.
+    pub fn fails(&self, args: &[&str]) -> Result<String> {
+        let out = self.run(args)?;
+        if out.status.success() {
+            bail!("{}: fieldsync {args:?} should have failed", self.name);
+        }
+        Ok(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+
+    /// Runs the CLI and parses stdout as JSON.
+    ///
+    /// # Errors
+    /// The command failed or printed something that is not JSON.
+    pub fn json(&self, args: &[&str]) -> Result<serde_json::Value> {
+        let text = self.ok(args)?;
+        serde_json::from_str(&text)
+            .with_context(|| format!("fieldsync {args:?} printed non-JSON: {text}"))
+    }
+
+    /// Syncs with `server`.
+    ///
+    /// # Errors
+    /// The sync failed.
+    pub fn sync(&self, server: &TestServer) -> Result<String> {
+        let out = self.run(&["sync", "--server", &server.url()])?;
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        if !out.status.success() {
+            bail!("{}: sync failed ({}):\n{stderr}", self.name, out.status);
+        }
+        Ok(stderr)
+    }
+}

@@ -1,0 +1,8 @@
+//! End-to-end suites: the real server on 127.0.0.1:0 and real CLI devices as processes.
+
+mod harness;
+
+mod api_errors;
+mod offline;
+mod resolutions;
+mod story;
