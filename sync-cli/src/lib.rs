@@ -11,15 +11,17 @@
 //! `list`/`show`/`export` read checks and conflicts back out of the documents (module `output`
 //! formats them, Arabic first).
 //!
-//! The library exists so other packages can build the same binary ([`main`]); the modules
-//! are private.
+//! The library exists so other packages can build the same binary ([`main`]) and drive the
+//! real device code: the benchmark harness and end-to-end tests use [`store`] (a device's
+//! local store), [`sync_client`] (the HTTP transport) and [`sync_rounds`] (the device side of
+//! the protocol) directly.
 
 mod cli;
 mod commands;
 mod output;
-mod store;
-mod sync_client;
-mod sync_rounds;
+pub mod store;
+pub mod sync_client;
+pub mod sync_rounds;
 #[cfg(test)]
 mod test_support;
 
