@@ -45,8 +45,8 @@
 //! assumption is wrong (the peer lost data), the peer's reply carries `need`/`have` and the
 //! ordinary protocol repairs it in the next round.
 
-use automerge::ChangeHash;
 use automerge::sync::{BloomFilter, Capability, Have, Message, State};
+use automerge::{ChangeHash, ReadDoc as _};
 
 /// Decodes a stored sync state, or a fresh one when none is stored.
 ///
@@ -62,14 +62,40 @@ pub fn load_state(stored: Option<&[u8]>) -> Result<State, automerge::sync::Decod
 /// Primes `state` so the next generated message carries all changes since its shared heads.
 pub fn prime(state: &mut State) {
     let shared = state.shared_heads.clone();
+    let shared_empty = shared.is_empty();
     state.their_heads = Some(shared.clone());
     state.their_need = Some(Vec::new());
     state.their_have = Some(vec![Have {
         last_sync: shared,
         bloom: BloomFilter::default(),
     }]);
-    // Both fieldsync peers speak V2, which lets a first sync send a compressed document.
-    state.their_capabilities = Some(vec![Capability::MessageV2, Capability::SyncReset]);
+    // Both fieldsync peers speak V2, which lets a first sync send the whole document in
+    // Automerge's compressed format. Once the peer has a version, send only the changes since:
+    // with V2 Automerge resends the whole document whenever a third of its changes are new,
+    // which for a small check is after one or two edits.
+    state.their_capabilities = Some(if shared_empty {
+        vec![Capability::MessageV2, Capability::SyncReset]
+    } else {
+        vec![Capability::MessageV1, Capability::SyncReset]
+    });
+}
+
+/// After receiving a message, replaces the peer's Bloom filter with the exact knowledge we
+/// now have: if every head the peer announced is in `doc`, the peer holds exactly those heads'
+/// history, so the next message carries precisely the changes since them.
+///
+/// Automerge's filter is probabilistic; for a small check (one or two changes) a false
+/// positive is likely enough (several percent) to withhold a change and cost an extra round.
+pub fn trust_their_heads(doc: &automerge::AutoCommit, state: &mut State) {
+    let Some(heads) = state.their_heads.clone() else {
+        return;
+    };
+    if heads.iter().all(|h| doc.get_change_by_hash(h).is_some()) {
+        state.their_have = Some(vec![Have {
+            last_sync: heads,
+            bloom: BloomFilter::default(),
+        }]);
+    }
 }
 
 /// True when a message would tell the other peer something it must act on: changes to apply,

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use anyhow::{Context as _, bail};
 use automerge::sync::{Message, State, SyncDoc as _};
-use fieldsync_schema::sync::{load_state, needs_delivery, prime};
+use fieldsync_schema::sync::{load_state, needs_delivery, prime, trust_their_heads};
 use fieldsync_schema::wire::{
     DocMessage, MAX_MESSAGES_PER_REQUEST, Rejection, SyncRequest, SyncResponse,
 };
@@ -193,6 +193,7 @@ fn receive(db: Db<'_>, id: CheckId, message: Message) -> anyhow::Result<Option<O
         .sync()
         .receive_sync_message(&mut state, message)
         .with_context(|| format!("check {id}: applying the server's changes"))?;
+    trust_their_heads(doc.automerge(), &mut state);
     let reply = doc.automerge().sync().generate_sync_message(&mut state);
     // An unknown document that got no changes yet has nothing worth storing.
     if known || !doc.heads().is_empty() {

@@ -10,7 +10,10 @@ use super::StoreError;
 
 /// The migrations, in order; migration `N` is `server/migrations/00N_*.sql`. Each is applied
 /// in one transaction together with the `user_version` bump. Never edit an applied one.
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("../../migrations/001_initial.sql"))];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("../../migrations/001_initial.sql")),
+    M::up(include_str!("../../migrations/002_sent_heads.sql")),
+];
 
 /// The schema version this binary writes.
 pub(crate) fn latest_version() -> usize {

@@ -145,6 +145,25 @@ pub struct LinkCounts {
     pub sites: u64,
 }
 
+/// What the server keeps per (device, document).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PeerState {
+    /// `automerge::sync::State::encode()` output (the shared heads).
+    pub state: Vec<u8>,
+    /// The document version last sent to the device, if any.
+    pub sent: Option<Sent>,
+}
+
+/// A document version the server sent to a device: once the device's cursor reaches `seq`,
+/// the device holds `heads`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    /// The document's change sequence when sent.
+    pub seq: u64,
+    /// The document's heads when sent.
+    pub heads: Vec<ChangeHash>,
+}
+
 /// A document changed after some cursor: its id and current sequence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Changed {
@@ -210,13 +229,14 @@ pub trait SyncBatch {
     /// A database error.
     fn store_check(&mut self, doc: &DocRecord<'_>) -> Result<u64, StoreError>;
 
-    /// The encoded sync state stored for (`device`, `check`), if any.
+    /// The sync state stored for (`device`, `check`), if any.
     ///
     /// # Errors
-    /// A database error.
-    fn sync_state(&mut self, device: &str, check: CheckId) -> Result<Option<Vec<u8>>, StoreError>;
+    /// A database error, or stored heads that are not change hashes.
+    fn sync_state(&mut self, device: &str, check: CheckId)
+    -> Result<Option<PeerState>, StoreError>;
 
-    /// Stores the encoded sync state for (`device`, `check`).
+    /// Stores the sync state for (`device`, `check`), replacing the previous one.
     ///
     /// # Errors
     /// A database error.
@@ -224,7 +244,7 @@ pub trait SyncBatch {
         &mut self,
         device: &str,
         check: CheckId,
-        state: &[u8],
+        state: &PeerState,
     ) -> Result<(), StoreError>;
 
     /// Keeps a refused message.

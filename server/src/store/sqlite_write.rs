@@ -5,7 +5,7 @@ use fieldsync_schema::sync::heads_to_hex;
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::sqlite_read::{parse_id, to_u64};
-use super::{Changed, DocRecord, Quarantined, StoreError, StoredDoc, SyncBatch};
+use super::{Changed, DocRecord, PeerState, Quarantined, Sent, StoreError, StoredDoc, SyncBatch};
 
 /// A sync round's view of the writer's open transaction.
 pub(crate) struct Batch<'t, 'c> {
@@ -74,27 +74,62 @@ impl SyncBatch for Batch<'_, '_> {
         Ok(seq)
     }
 
-    fn sync_state(&mut self, device: &str, check: CheckId) -> Result<Option<Vec<u8>>, StoreError> {
-        let state = self
+    fn sync_state(
+        &mut self,
+        device: &str,
+        check: CheckId,
+    ) -> Result<Option<PeerState>, StoreError> {
+        let row: Option<(Vec<u8>, Option<i64>, Option<String>)> = self
             .tx
-            .prepare_cached("SELECT state FROM sync_states WHERE device = ?1 AND check_id = ?2")?
-            .query_row(params![device, check.to_string()], |r| r.get(0))
+            .prepare_cached(
+                "SELECT state, sent_seq, sent_heads FROM sync_states
+                 WHERE device = ?1 AND check_id = ?2",
+            )?
+            .query_row(params![device, check.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .optional()?;
-        Ok(state)
+        let Some((state, sent_seq, sent_heads)) = row else {
+            return Ok(None);
+        };
+        let sent = match (sent_seq, sent_heads) {
+            (Some(seq), Some(heads)) => Some(Sent {
+                seq: to_u64(seq, "sync_states.sent_seq")?,
+                heads: parse_heads(&heads).map_err(|detail| StoreError::Corrupt {
+                    what: format!("sync_states.sent_heads of check {check}"),
+                    detail,
+                })?,
+            }),
+            _ => None,
+        };
+        Ok(Some(PeerState { state, sent }))
     }
 
     fn put_sync_state(
         &mut self,
         device: &str,
         check: CheckId,
-        state: &[u8],
+        peer: &PeerState,
     ) -> Result<(), StoreError> {
+        let sent_seq = peer
+            .sent
+            .as_ref()
+            .map(|s| i64::try_from(s.seq).unwrap_or(i64::MAX));
+        let sent_heads = peer.sent.as_ref().map(|s| heads_to_hex(&s.heads).join(" "));
         self.tx
             .prepare_cached(
-                "INSERT INTO sync_states (device, check_id, state) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (device, check_id) DO UPDATE SET state = excluded.state",
+                "INSERT INTO sync_states (device, check_id, state, sent_seq, sent_heads)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (device, check_id) DO UPDATE SET state = excluded.state,
+                   sent_seq = excluded.sent_seq, sent_heads = excluded.sent_heads",
             )?
-            .execute(params![device, check.to_string(), state])?;
+            .execute(params![
+                device,
+                check.to_string(),
+                peer.state,
+                sent_seq,
+                sent_heads
+            ])?;
         Ok(())
     }
 
@@ -146,4 +181,11 @@ impl SyncBatch for Batch<'_, '_> {
                 })?;
         to_u64(max, "max(seq)")
     }
+}
+
+/// Parses space-separated hex change hashes.
+fn parse_heads(text: &str) -> Result<Vec<automerge::ChangeHash>, String> {
+    text.split_whitespace()
+        .map(|h| h.parse().map_err(|e| format!("{h:?}: {e}")))
+        .collect()
 }

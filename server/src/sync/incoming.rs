@@ -1,11 +1,12 @@
 //! Receiving one device message: decode, apply, validate, re-link, store, reply.
 
 use automerge::sync::{Message, SyncDoc};
+use fieldsync_schema::sync::trust_their_heads;
 use fieldsync_schema::wire::DocMessage;
 use fieldsync_schema::{Catalog, CheckDoc, CheckId};
 
-use super::{INTERNAL, INVALID_CHECK, MALFORMED_MESSAGE, Round, stored_state};
-use crate::store::{DocRecord, StoreError, SyncBatch};
+use super::{INTERNAL, INVALID_CHECK, MALFORMED_MESSAGE, Round, put_state, stored_state};
+use crate::store::{DocRecord, Sent, StoreError, SyncBatch};
 
 /// Why a message got no reply.
 pub(super) enum Refusal {
@@ -48,8 +49,8 @@ pub(super) fn receive(
             format!("sync message for check {check} is malformed: {e}"),
         )
     })?;
-    let mut doc = load_doc(batch, check)?;
-    let mut state = stored_state(batch, round.device, check)?;
+    let (mut doc, mut seq) = load_doc(batch, check)?;
+    let mut state = stored_state(batch, round.device, check, round.cursor)?;
     let before = doc.heads();
     doc.automerge()
         .sync()
@@ -61,22 +62,28 @@ pub(super) fn receive(
             )
         })?;
     if doc.heads() != before {
-        store_changed(batch, round, check, &mut doc)?;
+        seq = Some(store_changed(batch, round, check, &mut doc)?);
     }
+    trust_their_heads(doc.automerge(), &mut state);
     let reply = doc.automerge().sync().generate_sync_message(&mut state);
-    batch.put_sync_state(round.device, check, &state.encode())?;
+    // The reply brings the device to the stored version (`seq`) with these heads.
+    let sent = seq.map(|seq| Sent {
+        seq,
+        heads: doc.heads(),
+    });
+    put_state(batch, round.device, check, &state, sent)?;
     Ok(reply.map(|m| DocMessage {
         check,
         message: m.encode(),
     }))
 }
 
-/// The stored document, or an empty one for a check the server does not have yet.
-fn load_doc(batch: &mut dyn SyncBatch, check: CheckId) -> Result<CheckDoc, Refusal> {
+/// The stored document and its `seq`, or an empty one for a check the server does not have.
+fn load_doc(batch: &mut dyn SyncBatch, check: CheckId) -> Result<(CheckDoc, Option<u64>), Refusal> {
     let Some(stored) = batch.load(check)? else {
-        return Ok(CheckDoc::empty());
+        return Ok((CheckDoc::empty(), None));
     };
-    CheckDoc::load(&stored.bytes).map_err(|err| {
+    let doc = CheckDoc::load(&stored.bytes).map_err(|err| {
         tracing::error!(%check, error = %err, "stored document does not load");
         reject(
             INTERNAL,
@@ -85,7 +92,8 @@ fn load_doc(batch: &mut dyn SyncBatch, check: CheckId) -> Result<CheckDoc, Refus
                  the operator can see why in the server log"
             ),
         )
-    })
+    })?;
+    Ok((doc, Some(stored.seq)))
 }
 
 /// Validates a changed document, writes the resolution links as the server and stores it.
@@ -94,7 +102,7 @@ fn store_changed(
     round: &Round<'_>,
     check: CheckId,
     doc: &mut CheckDoc,
-) -> Result<(), Refusal> {
+) -> Result<u64, Refusal> {
     let read = doc.read().map_err(|e| {
         reject(
             INVALID_CHECK,
@@ -137,6 +145,6 @@ fn store_changed(
         review_state: read.review.state.as_str(),
         links: &links,
     })?;
-    tracing::info!(%check, seq, links = ?links, "check stored");
-    Ok(())
+    tracing::debug!(%check, seq, links = ?links, "check stored");
+    Ok(seq)
 }

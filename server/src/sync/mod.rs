@@ -25,7 +25,7 @@ use fieldsync_schema::sync::load_state;
 use fieldsync_schema::wire::{Rejection, SyncRequest, SyncResponse};
 use fieldsync_schema::{Author, CheckId, Role};
 
-use crate::store::{Quarantined, Store, StoreError, SyncBatch};
+use crate::store::{PeerState, Quarantined, Sent, Store, StoreError, SyncBatch};
 
 /// Rejection code: the message is not a decodable or applicable Automerge sync message.
 pub const MALFORMED_MESSAGE: &str = "malformed_message";
@@ -46,6 +46,7 @@ pub fn server_author() -> Author {
 /// What every step of a round needs to know.
 struct Round<'a> {
     device: &'a str,
+    cursor: u64,
     actor: ActorId,
     author: Author,
 }
@@ -67,6 +68,7 @@ pub fn sync_round(
 ) -> Result<SyncResponse, StoreError> {
     let round = Round {
         device: &request.device.id,
+        cursor: request.cursor,
         actor: store.server_actor(),
         author: server_author(),
     };
@@ -137,14 +139,40 @@ fn run(
 
 /// The stored sync state for (device, check), or a fresh one if none is stored or it does not
 /// decode (a fresh state only costs a fuller message).
+///
+/// If the server sent this document to the device at a `seq` the device's `cursor` has since
+/// reached, the device applied that version: its heads become the shared heads.
 fn stored_state(
     batch: &mut dyn SyncBatch,
     device: &str,
     check: CheckId,
+    cursor: u64,
 ) -> Result<State, StoreError> {
-    let bytes = batch.sync_state(device, check)?;
-    Ok(load_state(bytes.as_deref()).unwrap_or_else(|err| {
+    let peer = batch.sync_state(device, check)?;
+    let mut state = load_state(peer.as_ref().map(|p| p.state.as_slice())).unwrap_or_else(|err| {
         tracing::warn!(%check, device, error = %err, "stored sync state does not decode; starting afresh");
         State::new()
-    }))
+    });
+    if let Some(sent) = peer.and_then(|p| p.sent).filter(|sent| sent.seq <= cursor) {
+        state.shared_heads = sent.heads;
+    }
+    Ok(state)
+}
+
+/// Stores the state for (device, check), remembering the version sent (if any).
+fn put_state(
+    batch: &mut dyn SyncBatch,
+    device: &str,
+    check: CheckId,
+    state: &State,
+    sent: Option<Sent>,
+) -> Result<(), StoreError> {
+    batch.put_sync_state(
+        device,
+        check,
+        &PeerState {
+            state: state.encode(),
+            sent,
+        },
+    )
 }

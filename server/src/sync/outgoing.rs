@@ -7,8 +7,8 @@ use fieldsync_schema::sync::prime;
 use fieldsync_schema::wire::DocMessage;
 use fieldsync_schema::{CheckDoc, CheckId};
 
-use super::{Round, stored_state};
-use crate::store::{Changed, StoreError, SyncBatch};
+use super::{Round, put_state, stored_state};
+use crate::store::{Changed, Sent, StoreError, SyncBatch};
 
 /// The changed documents to send and the cursor they cover.
 pub(super) struct Outgoing {
@@ -75,10 +75,14 @@ fn message_for(
             return Ok(None);
         }
     };
-    let mut state = stored_state(batch, round.device, row.check)?;
+    let mut state = stored_state(batch, round.device, row.check, round.cursor)?;
     prime(&mut state);
     let message = doc.automerge().sync().generate_sync_message(&mut state);
-    batch.put_sync_state(round.device, row.check, &state.encode())?;
+    let sent = Sent {
+        seq: stored.seq,
+        heads: doc.heads(),
+    };
+    put_state(batch, round.device, row.check, &state, Some(sent))?;
     Ok(message.map(|m| DocMessage {
         check: row.check,
         message: m.encode(),

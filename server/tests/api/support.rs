@@ -8,7 +8,7 @@ use automerge::sync::{Message, SyncDoc};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use fieldsync_schema::sync::{load_state, needs_delivery, prime};
+use fieldsync_schema::sync::{load_state, needs_delivery, prime, trust_their_heads};
 use fieldsync_schema::wire::{DeviceInfo, DocMessage, SyncRequest, SyncResponse};
 use fieldsync_schema::{
     Author, CheckDoc, CheckId, FacilityKind, FieldValue, FormRef, NewCheck, Role, Site,
@@ -146,6 +146,8 @@ pub struct Device {
     pub actor: ActorId,
     pub docs: HashMap<CheckId, CheckDoc>,
     pub states: HashMap<CheckId, Vec<u8>>,
+    /// Replies queued by the last response, sent instead of primed messages.
+    pub replies: HashMap<CheckId, Vec<u8>>,
     pub cursor: u64,
 }
 
@@ -162,6 +164,7 @@ impl Device {
             actor: ActorId::random(),
             docs: HashMap::new(),
             states: HashMap::new(),
+            replies: HashMap::new(),
             cursor: 0,
         }
     }
@@ -174,8 +177,11 @@ impl Device {
         new.id
     }
 
-    /// A primed message for `check` (the device's step 1).
+    /// The reply queued by the last response for `check`, else a primed message (step 1).
     pub fn message_for(&mut self, check: CheckId) -> DocMessage {
+        if let Some(message) = self.replies.remove(&check) {
+            return DocMessage { check, message };
+        }
         let mut state = load_state(self.states.get(&check).map(Vec::as_slice)).expect("state");
         prime(&mut state);
         let doc = self.docs.get_mut(&check).expect("known check");
@@ -213,10 +219,12 @@ impl Device {
                 .sync()
                 .receive_sync_message(&mut state, message)
                 .expect("receive");
+            trust_their_heads(doc.automerge(), &mut state);
             if let Some(reply) = doc.automerge().sync().generate_sync_message(&mut state)
                 && needs_delivery(&reply)
             {
                 queued.push(check);
+                self.replies.insert(check, reply.encode());
             }
             self.states.insert(check, state.encode());
         }

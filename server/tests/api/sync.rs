@@ -1,5 +1,6 @@
 //! The sync protocol through `POST /api/v1/sync`: push, pull, idle, retry, paging, merge.
 
+use automerge::sync::Message;
 use fieldsync_schema::wire::CheckDetail;
 use fieldsync_schema::{CheckEdit, FieldValue};
 use serde_json::Value;
@@ -224,4 +225,54 @@ async fn the_cursor_stops_before_the_first_document_left_out() {
     assert_eq!((next.cursor, next.more), (4, false));
     let links = ana.docs[&first].read().expect("read").resolutions;
     assert_eq!(links, [16, 20, 28], "the server re-linked the edited check");
+}
+
+#[tokio::test]
+async fn a_pull_only_device_gets_just_the_new_change_once_its_cursor_acknowledges() {
+    let app = TestApp::new();
+    let mut ana = Device::new("ana");
+    let check = ana.record(&bakery("DEZ-BAK-014", "2026-03-29T10:15:00+03:00"));
+    ana.sync_all(&app, &[check]).await;
+
+    let mut sara = Device::new("sara");
+    let first = app.sync(&sara.request(&[])).await;
+    assert!(
+        sara.apply(&first).is_empty(),
+        "sara only pulls: she never replies"
+    );
+    let whole = first.messages[0].message.len();
+
+    let edit = fieldsync_schema::CheckEdit {
+        fields: [(
+            "flour_received_kg".to_owned(),
+            fieldsync_schema::FieldValue::Int(900),
+        )]
+        .into(),
+        notes: None,
+    };
+    let author = ana.author.clone();
+    assert!(
+        ana.docs
+            .get_mut(&check)
+            .expect("doc")
+            .edit(&author, &edit)
+            .expect("edit")
+    );
+    ana.sync_all(&app, &[check]).await;
+
+    let second = app.sync(&sara.request(&[])).await;
+    assert_eq!(second.messages.len(), 1);
+    // Only the new changes: alone they do not make a document (their dependencies are
+    // missing), unlike the whole document the first pull carried.
+    let alone = Message::decode(&second.messages[0].message).expect("decodes");
+    let mut fresh = fieldsync_schema::CheckDoc::empty();
+    for chunk in alone.changes.iter() {
+        fresh.automerge().load_incremental(chunk).expect("load");
+    }
+    assert!(
+        fresh.heads().is_empty(),
+        "not the whole document: {whole} bytes first"
+    );
+    assert!(sara.apply(&second).is_empty());
+    assert_eq!(sara.heads(check), ana.heads(check));
 }
