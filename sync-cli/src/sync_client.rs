@@ -1,5 +1,6 @@
 //! HTTP transport of the sync protocol: one blocking `POST /api/v1/sync` per round (ureq).
 
+use std::io::{Read as _, Write as _};
 use std::time::Duration;
 
 use fieldsync_schema::wire::{ErrorBody, SyncRequest, SyncResponse};
@@ -12,9 +13,9 @@ const MAX_RESPONSE_BYTES: u64 = 512 * 1024 * 1024;
 pub struct Exchange {
     /// The server's answer.
     pub response: SyncResponse,
-    /// Request body bytes sent.
+    /// Request body bytes sent (gzip-compressed, as on the wire; headers not counted).
     pub bytes_up: u64,
-    /// Response body bytes received, after gzip decoding.
+    /// Response body bytes received as on the wire (compressed; headers not counted).
     pub bytes_down: u64,
 }
 
@@ -89,7 +90,8 @@ impl Transport for HttpTransport {
             url: self.url.clone(),
             reason,
         };
-        let body = serde_json::to_vec(request).map_err(|e| bad(e.to_string()))?;
+        let json = serde_json::to_vec(request).map_err(|e| bad(e.to_string()))?;
+        let body = gzip(&json).map_err(|e| bad(format!("compressing the request: {e}")))?;
         let unreachable = |e: ureq::Error| SyncClientError::Unreachable {
             url: self.url.clone(),
             source: Box::new(e),
@@ -98,16 +100,27 @@ impl Transport for HttpTransport {
             .agent
             .post(&self.url)
             .header("content-type", "application/json")
+            .header("content-encoding", "gzip")
             .header("accept-encoding", "gzip")
             .send(&body[..])
             .map_err(unreachable)?;
         let status = response.status().as_u16();
-        let bytes = response
+        let gzipped = response
+            .headers()
+            .get("content-encoding")
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"gzip"));
+        // ureq is built without its gzip feature, so these are the bytes on the wire.
+        let wire = response
             .body_mut()
             .with_config()
             .limit(MAX_RESPONSE_BYTES)
             .read_to_vec()
             .map_err(unreachable)?;
+        let bytes = if gzipped {
+            gunzip(&wire).map_err(|e| bad(format!("HTTP {status}: bad gzip body: {e}")))?
+        } else {
+            wire.clone()
+        };
         if status >= 400 {
             return Err(refused(&self.url, status, &bytes));
         }
@@ -116,9 +129,29 @@ impl Transport for HttpTransport {
         Ok(Exchange {
             response: parsed,
             bytes_up: body.len() as u64,
-            bytes_down: bytes.len() as u64,
+            bytes_down: wire.len() as u64,
         })
     }
+}
+
+/// Gzip-compresses a request body. Sync messages are already compact binary, but their
+/// base64 in JSON compresses back to about their own size.
+fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes)?;
+    encoder.finish()
+}
+
+/// Decompresses a gzip response body, refusing more than [`MAX_RESPONSE_BYTES`].
+fn gunzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .take(MAX_RESPONSE_BYTES + 1)
+        .read_to_end(&mut out)?;
+    if out.len() as u64 > MAX_RESPONSE_BYTES {
+        return Err(std::io::Error::other("response larger than the limit"));
+    }
+    Ok(out)
 }
 
 /// The error for a 4xx/5xx answer, with the [`ErrorBody`] message when there is one.

@@ -1,20 +1,22 @@
 //! `fieldsync sync`: exchange changes with the server.
 
+use std::io::IsTerminal as _;
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use clap::Args;
+use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 
 use super::init::check_server_url;
 use super::open_store;
 use crate::sync_client::HttpTransport;
-use crate::sync_rounds::{self, Summary};
+use crate::sync_rounds::{self, Observer, Summary};
 
 /// Send pending checks to the server and receive everyone else's changes.
 ///
 /// The summary counts messages that carried changes (sent and received), documents the
-/// server refused, HTTP round trips, and request and response body bytes (responses after
-/// gzip decoding).
+/// server refused, HTTP round trips, and request and response body bytes as sent on the
+/// wire (gzip-compressed). On a terminal a progress bar shows documents and bytes.
 #[derive(Debug, Args)]
 pub struct Sync {
     /// The server, e.g. http://127.0.0.1:8080 [default: the last server a sync succeeded
@@ -37,10 +39,10 @@ impl Sync {
         };
         let server = check_server_url(&server)?;
         let mut transport = HttpTransport::new(&server);
-        let summary = sync_rounds::run(&mut store, &mut transport, |r| {
-            eprintln!("rejected: {} ({}): {}", r.check, r.error, r.message);
-        })
-        .with_context(|| format!("syncing with {server}"))?;
+        let mut progress = Progress::new();
+        let outcome = sync_rounds::run_observed(&mut store, &mut transport, &mut progress);
+        progress.finish();
+        let summary = outcome.with_context(|| format!("syncing with {server}"))?;
         store.db().set_server_url(&server)?;
         eprintln!("{}", summary_line(&summary));
         if !summary.rejected.is_empty() {
@@ -64,4 +66,59 @@ pub fn summary_line(s: &Summary) -> String {
         s.bytes_up,
         s.bytes_down
     )
+}
+
+/// A progress bar on a terminal (documents and bytes), nothing otherwise; rejections are
+/// printed either way.
+struct Progress {
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    fn new() -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new(0);
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} sync {pos}/{len} checks sent · {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        Self { bar }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Observer for Progress {
+    fn started(&mut self, pending: usize) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(pending as u64);
+        }
+    }
+
+    fn round(&mut self, s: &Summary) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(s.sent as u64);
+            bar.set_message(format!(
+                "{} received · {} up · {} down · {} round trips",
+                s.received,
+                HumanBytes(s.bytes_up),
+                HumanBytes(s.bytes_down),
+                s.rounds
+            ));
+        }
+    }
+
+    fn rejected(&mut self, r: &fieldsync_schema::wire::Rejection) {
+        let line = format!("rejected: {} ({}): {}", r.check, r.error, r.message);
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
 }
