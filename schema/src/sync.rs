@@ -21,12 +21,17 @@
 //!    rest goes on), loads the document and its stored state for that device (not primed),
 //!    receives the message, reads the check back (unreadable: rejected and quarantined),
 //!    recomputes resolution links, stores the document with a new `seq` if its heads changed,
-//!    generates a reply (always: it tells the device the server's heads) and stores the state.
+//!    generates a reply and stores the state. A reply that would carry no changes, no `need`
+//!    and exactly the heads the device announced is left out: **a message with neither a
+//!    reply nor a rejection is acknowledged**, the server durably holds the device's heads.
+//!    This keeps a push of N new checks from costing N acknowledgements down the wire.
 //!    Then, for every other document with `seq > cursor` (ascending, bounded), it primes the
 //!    stored state for that device and generates a message carrying the changes.
 //!    It answers `{cursor, more, messages, rejected}`.
-//! 3. The device receives each message into its copy (creating unknown documents), stores
-//!    the server's heads, and queues a reply for the next round only if
+//! 3. The device marks every document it sent that got neither a reply nor a rejection as
+//!    acknowledged (server heads = the heads it sent). It receives each message into its copy
+//!    (creating unknown documents), stores the server's heads, and queues a reply for the
+//!    next round only if
 //!    [`needs_delivery`] (it has changes the server lacks, or needs some). It stores the new
 //!    cursor only after applying the whole response. It repeats while something is queued or
 //!    `more` is true, up to a round limit.

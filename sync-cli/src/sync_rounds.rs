@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use anyhow::{Context as _, bail};
+use automerge::ChangeHash;
 use automerge::sync::{Message, State, SyncDoc as _};
 use fieldsync_schema::sync::{load_state, needs_delivery, prime, trust_their_heads};
 use fieldsync_schema::wire::{
@@ -43,6 +44,9 @@ pub struct Summary {
 struct Outgoing {
     message: DocMessage,
     has_changes: bool,
+    /// The heads the message announces; acknowledged if the server neither replies nor
+    /// rejects.
+    heads: Vec<ChangeHash>,
 }
 
 /// What applying one response produced.
@@ -52,16 +56,48 @@ struct Applied {
     received: usize,
 }
 
+/// What a sync run reports while it goes, for progress display.
+pub trait Observer {
+    /// Called once before the first round with the number of pending documents.
+    fn started(&mut self, _pending: usize) {}
+    /// Called after each round with the totals so far.
+    fn round(&mut self, _so_far: &Summary) {}
+    /// Called for each document the server refused.
+    fn rejected(&mut self, _rejection: &Rejection) {}
+}
+
+/// An [`Observer`] that only passes rejections to a closure.
+struct OnRejection<F>(F);
+
+impl<F: FnMut(&Rejection)> Observer for OnRejection<F> {
+    fn rejected(&mut self, rejection: &Rejection) {
+        (self.0)(rejection);
+    }
+}
+
+/// Runs rounds until nothing is left to exchange, passing rejections to `on_rejection` as
+/// they arrive. See [`run_observed`].
+///
+/// # Errors
+/// As [`run_observed`].
+pub fn run(
+    store: &mut Store,
+    transport: &mut dyn Transport,
+    on_rejection: impl FnMut(&Rejection),
+) -> anyhow::Result<Summary> {
+    run_observed(store, transport, &mut OnRejection(on_rejection))
+}
+
 /// Runs rounds until nothing is left to exchange. Rejections are collected in the summary
-/// (and printed by `on_rejection` as they arrive), never turned into an error here.
+/// (and reported to `observer` as they arrive), never turned into an error here.
 ///
 /// # Errors
 /// A transport failure (earlier rounds stay applied), a store failure, a malformed message
 /// from the server, or more than [`MAX_ROUNDS`] rounds.
-pub fn run(
+pub fn run_observed(
     store: &mut Store,
     transport: &mut dyn Transport,
-    mut on_rejection: impl FnMut(&Rejection),
+    observer: &mut dyn Observer,
 ) -> anyhow::Result<Summary> {
     let meta = store.db().meta()?;
     let device = meta.device_info();
@@ -69,12 +105,17 @@ pub fn run(
     let mut queue: VecDeque<Outgoing> = VecDeque::new();
     let mut sent_ids: BTreeSet<CheckId> = BTreeSet::new();
     let mut summary = Summary::default();
+    observer.started(store.db().pending_ids()?.len());
     loop {
         if summary.rounds >= MAX_ROUNDS {
             bail!("sync did not finish after {MAX_ROUNDS} round trips; run `fieldsync sync` again");
         }
         let batch = next_batch(store.db(), &mut queue, &mut sent_ids)?;
         summary.sent += batch.iter().filter(|o| o.has_changes).count();
+        let sent: Vec<(CheckId, Vec<ChangeHash>)> = batch
+            .iter()
+            .map(|o| (o.message.check, o.heads.clone()))
+            .collect();
         let request = SyncRequest {
             device: device.clone(),
             cursor,
@@ -85,13 +126,14 @@ pub fn run(
         summary.bytes_up += exchange.bytes_up;
         summary.bytes_down += exchange.bytes_down;
         let response = exchange.response;
-        let applied = store.write(|db| apply_response(db, &response))?;
+        let applied = store.write(|db| apply_response(db, &sent, &response))?;
         cursor = response.cursor;
         summary.received += applied.received;
         for rejection in &response.rejected {
-            on_rejection(rejection);
+            observer.rejected(rejection);
         }
         summary.rejected.extend(response.rejected);
+        observer.round(&summary);
         queue.extend(applied.replies);
         let leftover = store
             .db()
@@ -149,6 +191,7 @@ fn primed_message(db: Db<'_>, id: CheckId) -> anyhow::Result<Option<Outgoing>> {
 fn outgoing(check: CheckId, message: Message) -> Outgoing {
     Outgoing {
         has_changes: !message.changes.is_empty(),
+        heads: message.heads.clone(),
         message: DocMessage {
             check,
             message: message.encode(),
@@ -156,8 +199,13 @@ fn outgoing(check: CheckId, message: Message) -> Outgoing {
     }
 }
 
-/// Applies every message of a response and stores the cursor, in the caller's transaction.
-fn apply_response(db: Db<'_>, response: &SyncResponse) -> anyhow::Result<Applied> {
+/// Applies every message of a response, marks the silently acknowledged documents, and
+/// stores the cursor, in the caller's transaction.
+fn apply_response(
+    db: Db<'_>,
+    sent: &[(CheckId, Vec<ChangeHash>)],
+    response: &SyncResponse,
+) -> anyhow::Result<Applied> {
     let mut applied = Applied::default();
     // One reply per document: a later message about the same document supersedes.
     let mut replies: BTreeMap<CheckId, Outgoing> = BTreeMap::new();
@@ -171,6 +219,17 @@ fn apply_response(db: Db<'_>, response: &SyncResponse) -> anyhow::Result<Applied
         if let Some(reply) = receive(db, id, message)? {
             replies.insert(id, reply);
         }
+    }
+    let answered: BTreeSet<CheckId> = response
+        .messages
+        .iter()
+        .map(|m| m.check)
+        .chain(response.rejected.iter().map(|r| r.check))
+        .collect();
+    for (id, heads) in sent.iter().filter(|(id, _)| !answered.contains(id)) {
+        let mut state = State::new();
+        state.shared_heads = heads.clone();
+        db.acknowledge(*id, &heads_text(heads), &state.encode())?;
     }
     applied.replies = replies.into_values().collect();
     db.set_cursor(response.cursor)?;

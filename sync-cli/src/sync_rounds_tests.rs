@@ -1,13 +1,13 @@
-//! The device side of the protocol against an in-memory server ([`FakeServer`]).
+//! The device side of the protocol against the real server's sync logic ([`LocalServer`]).
 
 use fieldsync_schema::{FieldValue, Role};
 
 use super::*;
 use crate::store::StoredCheck;
 use crate::sync_client::{Exchange, SyncClientError};
-use crate::test_support::{FakeServer, bakery, edit, new_store};
+use crate::test_support::{LocalServer, bakery, edit, new_store};
 
-fn sync(store: &mut Store, server: &mut FakeServer) -> Summary {
+fn sync(store: &mut Store, server: &mut LocalServer) -> Summary {
     run(store, server, |_| {}).expect("sync")
 }
 
@@ -19,7 +19,7 @@ fn only_check(store: &Store) -> StoredCheck {
 
 #[test]
 fn a_push_and_a_pull_each_take_one_round_trip() {
-    let mut server = FakeServer::default();
+    let mut server = LocalServer::default();
     let (_a, mut ana) = new_store("ana", Role::Inspector);
     let (_b, mut bilal) = new_store("bilal", Role::Inspector);
     let id = bakery(&["bread_price_syp=1250"])
@@ -60,7 +60,7 @@ fn a_push_and_a_pull_each_take_one_round_trip() {
 
 #[test]
 fn offline_edits_on_two_devices_converge_and_show_the_conflict() {
-    let mut server = FakeServer::default();
+    let mut server = LocalServer::default();
     let (_a, mut ana) = new_store("ana", Role::Inspector);
     let (_b, mut bilal) = new_store("bilal", Role::Inspector);
     let id = bakery(&["bread_price_syp=1250"])
@@ -103,7 +103,7 @@ fn offline_edits_on_two_devices_converge_and_show_the_conflict() {
 
 #[test]
 fn paged_responses_are_followed_until_more_is_false() {
-    let mut server = FakeServer::default();
+    let mut server = LocalServer::default();
     let (_a, mut ana) = new_store("ana", Role::Inspector);
     for _ in 0..5 {
         bakery(&[]).record(&mut ana).expect("record");
@@ -119,7 +119,7 @@ fn paged_responses_are_followed_until_more_is_false() {
 
 #[test]
 fn more_than_a_request_holds_is_sent_in_several_rounds() {
-    let mut server = FakeServer::default();
+    let mut server = LocalServer::default();
     let (_a, mut ana) = new_store("ana", Role::Inspector);
     let count = MAX_MESSAGES_PER_REQUEST + 3;
     for _ in 0..count {
@@ -134,7 +134,7 @@ fn more_than_a_request_holds_is_sent_in_several_rounds() {
 
 #[test]
 fn a_rejected_check_is_reported_stays_pending_and_the_rest_syncs() {
-    let mut server = FakeServer::default();
+    let mut server = LocalServer::default();
     let (_a, mut ana) = new_store("ana", Role::Inspector);
     let bad = bakery(&[]).record(&mut ana).expect("bad");
     let good = bakery(&[]).record(&mut ana).expect("good");

@@ -1,13 +1,12 @@
-//! Test helpers: temporary stores, command shortcuts, and an in-memory sync server that
-//! follows the protocol of `fieldsync_schema::sync` (server side), for the round tests.
+//! Test helpers: temporary stores, command shortcuts, and the real server's sync logic
+//! in-process ([`LocalServer`]), for the round tests.
 
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use automerge::AutoCommit;
-use automerge::sync::{Message, SyncDoc as _};
-use fieldsync_schema::sync::{load_state, prime};
-use fieldsync_schema::wire::{DocMessage, Rejection, SyncRequest, SyncResponse};
+use fieldsync_schema::wire::{MAX_MESSAGES_PER_REQUEST, SyncRequest};
 use fieldsync_schema::{CheckDoc, CheckId, Role};
+use fieldsync_server::sync::sync_round;
+use fieldsync_server::{AppState, Config};
 use tempfile::TempDir;
 
 use crate::commands::edit::Edit;
@@ -56,124 +55,61 @@ pub fn edit(id: CheckId, sets: &[&str]) -> Edit {
     }
 }
 
-/// The server's copy of one document.
-struct ServerDoc {
-    doc: AutoCommit,
-    seq: u64,
-}
-
-/// An in-memory server: per-document bytes and `seq`, per (device, document) sync state.
-#[derive(Default)]
-pub struct FakeServer {
-    docs: BTreeMap<CheckId, ServerDoc>,
-    states: BTreeMap<(String, CheckId), Vec<u8>>,
-    seq: u64,
-    /// Most server-initiated messages per response (0 = unlimited), to exercise `more`.
+/// The real server's sync logic (`fieldsync_server::sync::sync_round`) over a SQLite store
+/// in a temporary directory, called in-process instead of over HTTP.
+pub struct LocalServer {
+    _dir: TempDir,
+    store: Arc<dyn fieldsync_server::store::Store>,
+    /// Most messages per response (0 = the server's default), to exercise `more`.
     pub page: usize,
-    /// Checks whose messages are rejected.
+    /// Checks whose messages are replaced by garbage before the server sees them, so the
+    /// server really rejects them.
     pub reject: Vec<CheckId>,
-    /// Requests received.
+    /// Requests received (as sent, before any garbling).
     pub requests: Vec<SyncRequest>,
 }
 
-impl FakeServer {
-    fn handle(&mut self, request: &SyncRequest) -> SyncResponse {
-        let device = request.device.id.clone();
-        let mut messages = Vec::new();
-        let mut rejected = Vec::new();
-        for m in &request.messages {
-            if self.reject.contains(&m.check) {
-                rejected.push(Rejection {
-                    check: m.check,
-                    error: "invalid_check".into(),
-                    message: "refused by the test".into(),
-                });
-                continue;
-            }
-            let message = Message::decode(&m.message).expect("device message");
-            messages.push(self.reply(&device, m.check, message));
+impl Default for LocalServer {
+    fn default() -> Self {
+        let dir = temp_home();
+        let config = Config::for_data_dir(dir.path().join("data"));
+        let state = AppState::open(&config).expect("server store");
+        Self {
+            store: state.store().clone(),
+            _dir: dir,
+            page: 0,
+            reject: Vec::new(),
+            requests: Vec::new(),
         }
-        let answered: Vec<CheckId> = messages.iter().map(|m: &DocMessage| m.check).collect();
-        let mut changed: Vec<(u64, CheckId)> = self
-            .docs
-            .iter()
-            .filter(|(id, d)| d.seq > request.cursor && !answered.contains(id))
-            .map(|(id, d)| (d.seq, *id))
-            .collect();
-        changed.sort_unstable();
-        let limit = if self.page == 0 {
-            usize::MAX
-        } else {
-            self.page
-        };
-        let more = changed.len() > limit;
-        let mut cursor = self.seq;
-        for (seq, id) in changed.into_iter().take(limit) {
-            messages.push(self.push(&device, id));
-            if more {
-                cursor = seq;
-            }
-        }
-        SyncResponse {
-            cursor,
-            more,
-            messages,
-            rejected,
-        }
-    }
-
-    fn reply(&mut self, device: &str, id: CheckId, message: Message) -> DocMessage {
-        let key = (device.to_owned(), id);
-        let mut state = load_state(self.states.get(&key).map(Vec::as_slice)).expect("state");
-        let entry = self.docs.entry(id).or_insert_with(|| ServerDoc {
-            doc: AutoCommit::new(),
-            seq: 0,
-        });
-        let before = entry.doc.get_heads();
-        entry
-            .doc
-            .sync()
-            .receive_sync_message(&mut state, message)
-            .expect("receive");
-        if entry.doc.get_heads() != before {
-            self.seq += 1;
-            entry.seq = self.seq;
-        }
-        let reply = entry.doc.sync().generate_sync_message(&mut state);
-        self.states.insert(key, state.encode());
-        DocMessage {
-            check: id,
-            message: reply.expect("a first reply always exists").encode(),
-        }
-    }
-
-    fn push(&mut self, device: &str, id: CheckId) -> DocMessage {
-        let key = (device.to_owned(), id);
-        let mut state = load_state(self.states.get(&key).map(Vec::as_slice)).expect("state");
-        prime(&mut state);
-        let doc = &mut self.docs.get_mut(&id).expect("known").doc;
-        let message = doc
-            .sync()
-            .generate_sync_message(&mut state)
-            .expect("primed");
-        self.states.insert(key, state.encode());
-        DocMessage {
-            check: id,
-            message: message.encode(),
-        }
-    }
-
-    /// The server's check, read as the device would.
-    pub fn check(&mut self, id: CheckId) -> fieldsync_schema::Check {
-        let bytes = self.docs.get_mut(&id).expect("known").doc.save();
-        CheckDoc::load(&bytes).expect("load").read().expect("read")
     }
 }
 
-impl Transport for FakeServer {
+impl LocalServer {
+    /// The server's check, read as the device would.
+    pub fn check(&self, id: CheckId) -> fieldsync_schema::Check {
+        let stored = self.store.load_check(id).expect("load").expect("known");
+        CheckDoc::load(&stored.bytes)
+            .expect("load")
+            .read()
+            .expect("read")
+    }
+}
+
+impl Transport for LocalServer {
     fn exchange(&mut self, request: &SyncRequest) -> Result<Exchange, SyncClientError> {
         self.requests.push(request.clone());
-        let response = self.handle(request);
+        let mut sent = request.clone();
+        for message in &mut sent.messages {
+            if self.reject.contains(&message.check) {
+                message.message = vec![0, 1, 2, 3];
+            }
+        }
+        let limit = if self.page == 0 {
+            MAX_MESSAGES_PER_REQUEST
+        } else {
+            self.page
+        };
+        let response = sync_round(self.store.as_ref(), &sent, limit).expect("server round");
         Ok(Exchange {
             bytes_up: serde_json::to_vec(request).expect("json").len() as u64,
             bytes_down: serde_json::to_vec(&response).expect("json").len() as u64,

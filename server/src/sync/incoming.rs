@@ -1,7 +1,7 @@
 //! Receiving one device message: decode, apply, validate, re-link, store, reply.
 
 use automerge::sync::{Message, SyncDoc};
-use fieldsync_schema::sync::trust_their_heads;
+use fieldsync_schema::sync::{needs_delivery, trust_their_heads};
 use fieldsync_schema::wire::DocMessage;
 use fieldsync_schema::{Catalog, CheckDoc, CheckId};
 
@@ -31,8 +31,9 @@ fn reject(code: &'static str, message: String) -> Refusal {
     Refusal::Reject { code, message }
 }
 
-/// Applies `incoming` to the stored document and returns the server's reply (`None` only if
-/// Automerge has nothing at all to say, which a freshly loaded state never does).
+/// Applies `incoming` to the stored document and returns the server's reply, or `None` when
+/// the reply would only confirm that the server now has exactly the device's heads (the
+/// implicit acknowledgement of the protocol).
 ///
 /// The document is stored, with a new `seq`, only if the message changed its heads and it
 /// still reads as a valid check with the message's id; the device's sync state is stored only
@@ -49,6 +50,7 @@ pub(super) fn receive(
             format!("sync message for check {check} is malformed: {e}"),
         )
     })?;
+    let device_heads = message.heads.clone();
     let (mut doc, mut seq) = load_doc(batch, check)?;
     let mut state = stored_state(batch, round.device, check, round.cursor)?;
     let before = doc.heads();
@@ -72,10 +74,14 @@ pub(super) fn receive(
         heads: doc.heads(),
     });
     put_state(batch, round.device, check, &state, sent)?;
-    Ok(reply.map(|m| DocMessage {
-        check,
-        message: m.encode(),
-    }))
+    // A reply that only confirms the device's heads is left out: the device treats a message
+    // with no reply and no rejection as acknowledged (see `fieldsync_schema::sync`).
+    Ok(reply
+        .filter(|m| needs_delivery(m) || m.heads != device_heads)
+        .map(|m| DocMessage {
+            check,
+            message: m.encode(),
+        }))
 }
 
 /// The stored document and its `seq`, or an empty one for a check the server does not have.

@@ -148,6 +148,10 @@ pub struct Device {
     pub states: HashMap<CheckId, Vec<u8>>,
     /// Replies queued by the last response, sent instead of primed messages.
     pub replies: HashMap<CheckId, Vec<u8>>,
+    /// Heads of the messages of the last request, per check.
+    pub sent: Vec<(CheckId, Vec<automerge::ChangeHash>)>,
+    /// Checks the server acknowledged without a reply, in order.
+    pub acknowledged: Vec<CheckId>,
     pub cursor: u64,
 }
 
@@ -165,6 +169,8 @@ impl Device {
             docs: HashMap::new(),
             states: HashMap::new(),
             replies: HashMap::new(),
+            sent: Vec::new(),
+            acknowledged: Vec::new(),
             cursor: 0,
         }
     }
@@ -199,7 +205,16 @@ impl Device {
 
     /// A request carrying messages for `checks`.
     pub fn request(&mut self, checks: &[CheckId]) -> SyncRequest {
-        let messages = checks.iter().map(|c| self.message_for(*c)).collect();
+        let messages: Vec<DocMessage> = checks.iter().map(|c| self.message_for(*c)).collect();
+        self.sent = messages
+            .iter()
+            .map(|m| {
+                (
+                    m.check,
+                    Message::decode(&m.message).expect("own message").heads,
+                )
+            })
+            .collect();
         SyncRequest {
             device: self.info.clone(),
             cursor: self.cursor,
@@ -227,6 +242,17 @@ impl Device {
                 self.replies.insert(check, reply.encode());
             }
             self.states.insert(check, state.encode());
+        }
+        // Sent, neither answered nor rejected: acknowledged at the heads sent.
+        for (check, heads) in std::mem::take(&mut self.sent) {
+            let answered = response.messages.iter().any(|m| m.check == check)
+                || response.rejected.iter().any(|r| r.check == check);
+            if !answered {
+                let mut state = automerge::sync::State::new();
+                state.shared_heads = heads;
+                self.states.insert(check, state.encode());
+                self.acknowledged.push(check);
+            }
         }
         self.cursor = response.cursor;
         queued

@@ -276,3 +276,41 @@ async fn a_pull_only_device_gets_just_the_new_change_once_its_cursor_acknowledge
     assert!(sara.apply(&second).is_empty());
     assert_eq!(sara.heads(check), ana.heads(check));
 }
+
+#[tokio::test]
+async fn a_check_the_server_has_nothing_to_add_to_is_acknowledged_without_a_reply() {
+    let app = TestApp::new();
+    let mut ana = Device::new("ana");
+    let check = ana.record(&bakery("DEZ-BAK-014", "2026-03-29T10:15:00+03:00"));
+    // Linked on the device as `fieldsync record` does, so the server adds nothing.
+    let server = fieldsync_server::sync::server_author();
+    let doc = ana.docs.get_mut(&check).expect("doc");
+    doc.set_links(&server, &[16, 20]).expect("links");
+    let response = app.sync(&ana.request(&[check])).await;
+    assert!(response.messages.is_empty(), "no reply: {response:?}");
+    assert!(response.rejected.is_empty());
+    assert!(ana.apply(&response).is_empty());
+    assert_eq!(ana.acknowledged, [check]);
+    let (_, detail) = app.get(&format!("/api/v1/checks/{check}")).await;
+    assert_eq!(detail["check"]["resolutions"], serde_json::json!([16, 20]));
+
+    // The acknowledgement is real: an edit next time sends only the new change.
+    let edit = CheckEdit {
+        fields: [("operating".to_owned(), FieldValue::Bool(false))].into(),
+        notes: None,
+    };
+    let author = ana.author.clone();
+    ana.docs
+        .get_mut(&check)
+        .expect("doc")
+        .edit(&author, &edit)
+        .expect("edit");
+    let request = ana.request(&[check]);
+    let message = Message::decode(&request.messages[0].message).expect("decodes");
+    assert_eq!(message.changes.len(), 1, "only the edit");
+    let response = app.sync(&request).await;
+    assert!(
+        response.messages.is_empty() && response.rejected.is_empty(),
+        "{response:?}"
+    );
+}

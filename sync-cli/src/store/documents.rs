@@ -179,6 +179,24 @@ impl Db<'_> {
         Ok(())
     }
 
+    /// Records that the server acknowledged `id` at `server_heads` (the heads this device
+    /// sent) without replying, with the matching sync state. The bytes are unchanged.
+    ///
+    /// # Errors
+    /// SQLite failures.
+    pub fn acknowledge(
+        &self,
+        id: CheckId,
+        server_heads: &str,
+        sync_state: &[u8],
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE documents SET server_heads = ?2, sync_state = ?3 WHERE check_id = ?1",
+            params![id.to_string(), server_heads, sync_state],
+        )?;
+        Ok(())
+    }
+
     /// Ids of documents with something to send, in id order.
     ///
     /// # Errors
