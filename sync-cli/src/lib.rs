@@ -24,6 +24,8 @@ pub mod sync_client;
 pub mod sync_rounds;
 #[cfg(test)]
 mod test_support;
+#[cfg(test)]
+mod sync_props;
 
 use std::process::ExitCode;
 
