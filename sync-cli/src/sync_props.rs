@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use automerge::ChangeHash;
-use automerge::ReadDoc as _;
 use fieldsync_schema::wire::SyncRequest;
 use fieldsync_schema::{CheckId, Role};
 use proptest::prelude::*;

@@ -199,3 +199,30 @@ fn a_server_that_never_finishes_is_given_up_on() {
     assert!(err.to_string().contains("50 round trips"), "{err}");
     assert_eq!(ana.db().meta().expect("meta").cursor, u64::from(MAX_ROUNDS));
 }
+
+/// Request plus response bytes of an idle re-sync of a device holding `n` synced checks.
+fn idle_bytes(n: usize) -> (u64, u32) {
+    let mut server = LocalServer::default();
+    let (_a, mut ana) = new_store("ana", Role::Inspector);
+    for _ in 0..n {
+        bakery(&["bread_price_syp=1250"])
+            .record(&mut ana)
+            .expect("record");
+    }
+    sync(&mut ana, &mut server);
+    let idle = sync(&mut ana, &mut server);
+    (idle.bytes_up + idle.bytes_down, idle.rounds)
+}
+
+#[test]
+fn an_idle_resync_costs_the_same_whatever_the_number_of_checks() {
+    let (small, small_rounds) = idle_bytes(10);
+    let (large, large_rounds) = idle_bytes(1_000);
+    assert_eq!((small_rounds, large_rounds), (1, 1));
+    // Only the cursor's digits may differ ("cursor":10 vs "cursor":1000, both ways).
+    assert!(
+        large <= small + 8,
+        "idle bytes grew with the store: {small} for 10, {large} for 1000"
+    );
+    assert!(large < 1024, "an idle sync stays under 1 KB: {large}");
+}
