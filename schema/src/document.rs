@@ -12,8 +12,8 @@
 //! | `fields` | map field name -> scalar | one key per form field |
 //! | `notes` | text | character-level merge of concurrent notes |
 //! | `resolutions` | map `"16"` -> true | links, recomputed by the server |
-//! | `review` | map `{state, by?, at?, comment?}` | latest decision |
-//! | `review_history` | list of maps `{from, to, by, at, comment}` | concurrent appends merge |
+//! | `review` | map `{state, by?, at?, comment?, reviewed_heads?}` | latest decision; `reviewed_heads` are the heads the supervisor saw (hex, space-separated) |
+//! | `review_history` | list of maps `{from, to, by, at, comment, reviewed_heads}` | concurrent appends merge |
 //! | `authors` | map actor hex -> `{name, device, role}` | who writes as which actor |
 //!
 //! Every container is created with the document, so later writers only put keys and two
@@ -26,6 +26,7 @@ use automerge::{
     ActorId, AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value,
 };
 
+use crate::sync::heads_to_hex;
 use crate::{Author, FieldValue, FormRef, NewCheck, ReviewState, Role, Site};
 
 pub use crate::document_read::DocError;
@@ -124,7 +125,8 @@ impl CheckDoc {
     }
 
     /// Applies an edit as `author`. Returns true if anything changed. A change to data after a
-    /// review decision moves the review state to `edited` and records it in the history.
+    /// review decision shows as review state `edited` (derived when read, so an edit made
+    /// offline while the supervisor reviewed counts too).
     ///
     /// # Errors
     /// [`DocError`] if the document lacks the check layout.
@@ -148,15 +150,6 @@ impl CheckDoc {
         }
         if changed {
             self.register_author(author)?;
-            let state = self.review_state()?;
-            if state.is_decision() {
-                self.push_review(
-                    state,
-                    ReviewState::Edited,
-                    "fieldsync",
-                    "data changed after review",
-                )?;
-            }
             self.commit("edit check");
         }
         Ok(changed)
@@ -185,9 +178,10 @@ impl CheckDoc {
                 "review state {state} is set automatically; choose approved, has_issues or rejected"
             )));
         }
+        let seen = self.heads();
         self.register_author(author)?;
         let from = self.review_state()?;
-        self.push_review(from, state, &author.name, comment)?;
+        self.push_review(from, state, &author.name, comment, &seen)?;
         self.commit("review check");
         Ok(())
     }
@@ -221,25 +215,27 @@ impl CheckDoc {
         to: ReviewState,
         by: &str,
         comment: &str,
+        seen: &[ChangeHash],
     ) -> Result<(), DocError> {
         let at = jiff::Timestamp::now().to_string();
+        let seen = heads_to_hex(seen).join(" ");
         let review = self.obj(&ROOT, "review")?;
-        self.doc.put(&review, "state", to.as_str())?;
-        self.doc.put(&review, "by", by)?;
-        self.doc.put(&review, "at", at.as_str())?;
-        self.doc.put(&review, "comment", comment)?;
         let history = self.obj(&ROOT, "review_history")?;
         let index = self.doc.length(&history);
         let event = self.doc.insert_object(&history, index, ObjType::Map)?;
-        for (key, value) in [
-            ("from", from.as_str()),
-            ("to", to.as_str()),
-            ("by", by),
-            ("at", &at),
-            ("comment", comment),
-        ] {
-            self.doc.put(&event, key, value)?;
+        for obj in [&review, &event] {
+            for (key, value) in [
+                ("by", by),
+                ("at", &at),
+                ("comment", comment),
+                ("reviewed_heads", &seen),
+            ] {
+                self.doc.put(obj, key, value)?;
+            }
         }
+        self.doc.put(&review, "state", to.as_str())?;
+        self.doc.put(&event, "from", from.as_str())?;
+        self.doc.put(&event, "to", to.as_str())?;
         Ok(())
     }
 

@@ -66,6 +66,7 @@ impl CheckDoc {
     /// # Errors
     /// [`DocError::Missing`] or [`DocError::Invalid`] naming the key that breaks the layout.
     pub fn read(&self) -> Result<Check, DocError> {
+        self.check_single_root_values()?;
         let id = self.str_at(&ROOT, "id", "id")?;
         let kind = self.str_at(&ROOT, "kind", "kind")?;
         let observed = self.str_at(&ROOT, "observed_at", "observed_at")?;
@@ -100,18 +101,6 @@ impl CheckDoc {
     pub fn id(&self) -> Result<CheckId, DocError> {
         let id = self.str_at(&ROOT, "id", "id")?;
         id.parse().map_err(|e| invalid("id", &id, e))
-    }
-
-    /// The current review state.
-    ///
-    /// # Errors
-    /// [`DocError`] if the review map or its state is missing or unknown.
-    pub fn review_state(&self) -> Result<ReviewState, DocError> {
-        let review = self.obj(&ROOT, "review")?;
-        let state = self.str_at(&review, "state", "review.state")?;
-        state
-            .parse()
-            .map_err(|e: String| invalid("review.state", &state, e))
     }
 
     /// Fields written concurrently with different values, with every value and its author.
@@ -161,6 +150,22 @@ impl CheckDoc {
             });
         }
         Ok(out)
+    }
+
+    /// Every root key is written once, when the check is created; competing values mean
+    /// another check's document was merged into this one.
+    fn check_single_root_values(&self) -> Result<(), DocError> {
+        for key in self.doc.keys(ROOT) {
+            let count = self.doc.get_all(ROOT, key.as_str())?.len();
+            if count > 1 {
+                return Err(invalid(
+                    &key,
+                    &format!("{count} competing values"),
+                    "set once when the check is created; another check's document was merged into this one",
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn read_site(&self) -> Result<Site, DocError> {
@@ -280,13 +285,13 @@ impl CheckDoc {
         }
     }
 
-    fn str_at(&self, obj: &ObjId, key: &str, path: &str) -> Result<String, DocError> {
+    pub(crate) fn str_at(&self, obj: &ObjId, key: &str, path: &str) -> Result<String, DocError> {
         self.opt_str(obj, key)?.ok_or_else(|| DocError::Missing {
             field: path.to_owned(),
         })
     }
 
-    fn opt_str(&self, obj: &ObjId, key: &str) -> Result<Option<String>, DocError> {
+    pub(crate) fn opt_str(&self, obj: &ObjId, key: &str) -> Result<Option<String>, DocError> {
         match self.doc.get(obj, key)? {
             Some((Value::Scalar(s), _)) => match s.as_ref() {
                 ScalarValue::Str(text) => Ok(Some(text.to_string())),
@@ -309,7 +314,7 @@ impl CheckDoc {
     }
 }
 
-fn invalid(field: &str, value: &str, rule: impl ToString) -> DocError {
+pub(crate) fn invalid(field: &str, value: &str, rule: impl ToString) -> DocError {
     DocError::Invalid {
         field: field.to_owned(),
         value: value.to_owned(),

@@ -178,10 +178,8 @@ fn review_is_for_supervisors_and_later_edits_mark_it_edited() {
         .collect();
     assert_eq!(
         steps,
-        vec![
-            (ReviewState::Received, ReviewState::Approved),
-            (ReviewState::Approved, ReviewState::Edited),
-        ]
+        vec![(ReviewState::Received, ReviewState::Approved)],
+        "the approval is kept"
     );
     assert_eq!(check.review_history[0].comment, "أرقام سليمة");
 }
@@ -220,4 +218,62 @@ fn an_edit_with_unchanged_values_writes_nothing() {
 fn a_document_without_the_layout_is_refused_naming_the_field() {
     let err = CheckDoc::empty().read().expect_err("empty doc");
     assert!(err.to_string().contains("\"id\""), "{err}");
+}
+
+#[test]
+fn an_offline_edit_concurrent_with_an_approval_reads_as_edited() {
+    let ana = author("ana", Role::Inspector);
+    let sara = author("sara", Role::Supervisor);
+    let mut inspector =
+        CheckDoc::create(&new_bakery(), &form(), &ana, ActorId::random()).expect("create");
+    let mut supervisor = CheckDoc::load(&inspector.save()).expect("load");
+    supervisor.set_actor(ActorId::random());
+    supervisor
+        .review(&sara, ReviewState::Approved, "ok")
+        .expect("review");
+    inspector
+        .edit(&ana, &edit(&[("operating", FieldValue::Bool(false))]))
+        .expect("edit");
+    merge_both(&mut inspector, &mut supervisor);
+    for doc in [&inspector, &supervisor] {
+        let check = doc.read().expect("read");
+        assert_eq!(check.review.state, ReviewState::Edited);
+        assert_eq!(
+            check.review_history.last().map(|e| e.to),
+            Some(ReviewState::Approved)
+        );
+    }
+
+    // A review that saw everything is not edited; a notes change after it is.
+    supervisor
+        .review(&sara, ReviewState::Approved, "seen the edit")
+        .expect("review");
+    assert_eq!(
+        supervisor.review_state().expect("state"),
+        ReviewState::Approved
+    );
+    supervisor.set_actor(ActorId::random());
+    let notes = CheckEdit {
+        fields: BTreeMap::new(),
+        notes: Some("ملاحظة جديدة".into()),
+    };
+    supervisor.edit(&ana, &notes).expect("notes");
+    assert_eq!(
+        supervisor.review_state().expect("state"),
+        ReviewState::Edited
+    );
+}
+
+#[test]
+fn another_checks_document_merged_in_is_refused_naming_the_key() {
+    let ana = author("ana", Role::Inspector);
+    let mut mine =
+        CheckDoc::create(&new_bakery(), &form(), &ana, ActorId::random()).expect("create");
+    let mut other =
+        CheckDoc::create(&new_bakery(), &form(), &ana, ActorId::random()).expect("create");
+    mine.automerge()
+        .load_incremental(&other.save())
+        .expect("merge");
+    let err = mine.read().expect_err("two ids");
+    assert!(err.to_string().contains("competing values"), "{err}");
 }

@@ -22,6 +22,7 @@ pub mod document;
 #[cfg(test)]
 mod document_props;
 pub mod document_read;
+mod document_review;
 #[cfg(test)]
 mod document_tests;
 pub mod forms;
