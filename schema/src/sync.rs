@@ -36,6 +36,13 @@
 //!    cursor only after applying the whole response. It repeats while something is queued or
 //!    `more` is true, up to a round limit.
 //!
+//! A device remembers the server's id (`server` in every response). If the id changes (it
+//! was pointed at another server) or the server answers `reset` (the device's cursor is
+//! ahead of everything the server holds: a restored backup), the device forgets the cursor,
+//! the server heads and the sync states of every document, and syncs again from scratch:
+//! every document is offered again and the server keeps what it lacks. Nothing the device
+//! holds is lost, whatever happened to the server.
+//!
 //! Retrying a round is harmless: Automerge ignores changes it already has, and `seq` moves
 //! only when heads change.
 //!

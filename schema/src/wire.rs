@@ -50,6 +50,15 @@ pub struct DocMessage {
 /// `POST /api/v1/sync` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SyncResponse {
+    /// The server's identity (stable for one database, restored backups included). A device
+    /// that sees a different id is talking to another server: it must forget what it believes
+    /// the server has (cursor, acknowledged heads) and sync everything again.
+    pub server: String,
+    /// True when the device's cursor is ahead of everything this server holds (it was
+    /// restored from a backup, or lost data): nothing of the request was processed, and the
+    /// device must forget what it believes the server has and sync everything again.
+    #[serde(default)]
+    pub reset: bool,
     /// The cursor to send next time (all server changes up to it are in this response).
     pub cursor: u64,
     /// True when more changed documents remain past `cursor`: sync again.

@@ -64,6 +64,27 @@ pub trait Observer {
     fn round(&mut self, _so_far: &Summary) {}
     /// Called for each document the server refused.
     fn rejected(&mut self, _rejection: &Rejection) {}
+    /// Called when the device forgets what it believed the server holds and starts over.
+    fn reset(&mut self, _reason: &str) {}
+}
+
+/// Why the device must forget what it believes the server holds, if it must: the server
+/// says the device's cursor is ahead of it (restored from a backup), or it is another server.
+fn reset_reason(known: Option<&str>, response: &SyncResponse) -> Option<String> {
+    if response.reset {
+        return Some(
+            "the server holds less than this device last saw (restored from a backup?); \
+             offering every check again"
+                .to_owned(),
+        );
+    }
+    match known {
+        Some(id) if id != response.server => Some(format!(
+            "this is a different server (id {} instead of {id}); offering every check again",
+            response.server
+        )),
+        _ => None,
+    }
 }
 
 /// An [`Observer`] that only passes rejections to a closure.
@@ -105,6 +126,7 @@ pub fn run_observed(
     let mut queue: VecDeque<Outgoing> = VecDeque::new();
     let mut sent_ids: BTreeSet<CheckId> = BTreeSet::new();
     let mut summary = Summary::default();
+    let mut resets = 0;
     observer.started(store.db().pending_ids()?.len());
     loop {
         if summary.rounds >= MAX_ROUNDS {
@@ -126,7 +148,25 @@ pub fn run_observed(
         summary.bytes_up += exchange.bytes_up;
         summary.bytes_down += exchange.bytes_down;
         let response = exchange.response;
-        let applied = store.write(|db| apply_response(db, &sent, &response))?;
+        let known = store.db().server_id()?;
+        if let Some(reason) = reset_reason(known.as_deref(), &response) {
+            if resets > 0 {
+                bail!(
+                    "the server asked this device to start over twice in one sync ({reason}); run `fieldsync sync` again"
+                );
+            }
+            resets += 1;
+            observer.reset(&reason);
+            store.write(|db| db.reset_sync(&response.server))?;
+            (cursor, queue, sent_ids) = (0, VecDeque::new(), BTreeSet::new());
+            continue;
+        }
+        let applied = store.write(|db| {
+            if known.is_none() {
+                db.set_server_id(&response.server)?;
+            }
+            apply_response(db, &sent, &response)
+        })?;
         cursor = response.cursor;
         summary.received += applied.received;
         for rejection in &response.rejected {

@@ -166,6 +166,8 @@ impl Transport for Broken {
         }
         Ok(Exchange {
             response: SyncResponse {
+                server: "broken".into(),
+                reset: false,
                 cursor: request.cursor + 1,
                 more: true,
                 messages: vec![],

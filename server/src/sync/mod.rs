@@ -78,6 +78,8 @@ pub fn sync_round(
         Ok(())
     })?;
     let response = response.unwrap_or_else(|| SyncResponse {
+        server: round.actor.to_hex_string(),
+        reset: false,
         cursor: request.cursor,
         more: false,
         messages: Vec::new(),
@@ -99,6 +101,23 @@ fn run(
     request: &SyncRequest,
     reply_limit: usize,
 ) -> Result<SyncResponse, StoreError> {
+    let server = round.actor.to_hex_string();
+    let latest = batch.latest_seq()?;
+    if request.cursor > latest {
+        tracing::warn!(
+            cursor = request.cursor,
+            latest,
+            "device cursor is ahead of this server (restored backup or lost data): asking it to reset"
+        );
+        return Ok(SyncResponse {
+            server,
+            reset: true,
+            cursor: 0,
+            more: false,
+            messages: Vec::new(),
+            rejected: Vec::new(),
+        });
+    }
     let mut messages = Vec::new();
     let mut rejected = Vec::new();
     let mut answered = HashSet::new();
@@ -130,6 +149,8 @@ fn run(
     let changed = outgoing::changed(batch, round, request.cursor, &answered, budget)?;
     messages.extend(changed.messages);
     Ok(SyncResponse {
+        server,
+        reset: false,
         cursor: changed.cursor,
         more: changed.more,
         messages,

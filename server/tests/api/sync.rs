@@ -314,3 +314,30 @@ async fn a_check_the_server_has_nothing_to_add_to_is_acknowledged_without_a_repl
         "{response:?}"
     );
 }
+
+#[tokio::test]
+async fn a_cursor_ahead_of_the_server_is_told_to_reset_and_nothing_is_processed() {
+    let app = TestApp::new();
+    let mut ana = Device::new("ana");
+    let check = ana.record(&bakery("DEZ-BAK-014", "2026-03-29T10:15:00+03:00"));
+    let mut request = ana.request(&[check]);
+    request.cursor = 7;
+    let response = app.sync(&request).await;
+    assert!(response.reset, "{response:?}");
+    assert!(response.messages.is_empty() && response.rejected.is_empty());
+    let (_, list) = app.get("/api/v1/checks").await;
+    assert_eq!(
+        list,
+        serde_json::json!([]),
+        "nothing of the request was stored"
+    );
+
+    request.cursor = 0;
+    let response = app.sync(&request).await;
+    assert!(!response.reset);
+    assert_eq!(
+        response.server,
+        app.sync(&ana.request(&[])).await.server,
+        "stable server id"
+    );
+}

@@ -114,6 +114,14 @@ impl Observer for Progress {
         }
     }
 
+    fn reset(&mut self, reason: &str) {
+        let line = format!("note: {reason}");
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+
     fn rejected(&mut self, r: &fieldsync_schema::wire::Rejection) {
         let line = format!("rejected: {} ({}): {}", r.check, r.error, r.message);
         match &self.bar {

@@ -155,3 +155,44 @@ impl Db<'_> {
         Ok(())
     }
 }
+
+impl Db<'_> {
+    /// The id of the server that `cursor` and the documents' server heads refer to, if any.
+    ///
+    /// # Errors
+    /// SQLite failures.
+    pub fn server_id(&self) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT server_id FROM meta WHERE id = 1", [], |r| r.get(0))?)
+    }
+
+    /// Forgets everything this device believes a server holds (cursor, every document's
+    /// server heads and sync state) and records `server_id` as the server it now syncs with.
+    /// Every document becomes pending, so the next rounds offer it again; no local data
+    /// changes.
+    ///
+    /// # Errors
+    /// SQLite failures.
+    pub fn reset_sync(&self, server_id: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE documents SET server_heads = NULL, sync_state = NULL",
+            [],
+        )?;
+        self.conn.execute(
+            "UPDATE meta SET cursor = 0, server_id = ?1 WHERE id = 1",
+            [server_id],
+        )?;
+        Ok(())
+    }
+
+    /// Records the server id on first contact.
+    ///
+    /// # Errors
+    /// SQLite failures.
+    pub fn set_server_id(&self, server_id: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute("UPDATE meta SET server_id = ?1 WHERE id = 1", [server_id])?;
+        Ok(())
+    }
+}

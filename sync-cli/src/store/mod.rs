@@ -43,7 +43,10 @@ pub use meta::NewIdentity;
 pub const DB_FILE: &str = "fieldsync.db";
 
 /// The migrations, in order; the store's `user_version` is how many have been applied.
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("migrations/001_init.sql"))];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("migrations/001_init.sql")),
+    M::up(include_str!("migrations/002_server_id.sql")),
+];
 
 /// Why the local store could not do what was asked. Every variant names what it concerns.
 #[derive(Debug, thiserror::Error)]

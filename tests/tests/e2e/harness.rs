@@ -23,19 +23,30 @@ pub fn cli_binary() -> PathBuf {
 /// A running server on an ephemeral loopback port, stopped and deleted on drop.
 pub struct TestServer {
     addr: SocketAddr,
-    _data: TempDir,
+    _data: Option<TempDir>,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<Result<()>>>,
 }
 
 impl TestServer {
-    /// Starts a server with an empty data directory.
+    /// Starts a server with an empty data directory of its own.
     ///
     /// # Errors
     /// Binding the listener or building the runtime failed.
     pub fn start() -> Result<Self> {
         let data = tempfile::tempdir().context("temporary data dir")?;
-        let config = fieldsync_server::Config::for_data_dir(data.path().join("data"));
+        let mut server = Self::start_at(&data.path().join("data"))?;
+        server._data = Some(data);
+        Ok(server)
+    }
+
+    /// Starts a server on `dir` (created if missing), on a new ephemeral port. Dropping the
+    /// server stops it and leaves `dir` in place, so a test can restart or restore it.
+    ///
+    /// # Errors
+    /// Binding the listener or building the runtime failed.
+    pub fn start_at(dir: &Path) -> Result<Self> {
+        let config = fieldsync_server::Config::for_data_dir(dir);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -53,7 +64,7 @@ impl TestServer {
         });
         Ok(Self {
             addr,
-            _data: data,
+            _data: None,
             stop: Some(stop),
             thread: Some(thread),
         })

@@ -5,4 +5,5 @@ mod harness;
 mod api_errors;
 mod offline;
 mod resolutions;
+mod restore;
 mod story;

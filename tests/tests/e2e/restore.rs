@@ -1,0 +1,127 @@
+//! A server restored from a backup, or a different server: devices that are ahead re-send
+//! what it lacks, pick up what it has, and nothing is lost.
+
+use std::path::Path;
+
+use anyhow::Result;
+use serde_json::Value;
+
+use crate::harness::{Device, TestServer};
+
+fn record(device: &Device, site: &str) -> Result<String> {
+    Ok(device
+        .ok(&[
+            "record",
+            "--kind",
+            "mill",
+            "--site-id",
+            site,
+            "--site-name",
+            "مطحنة البوكمال",
+            "--set",
+            "operating=true",
+        ])?
+        .trim()
+        .to_owned())
+}
+
+fn ids(device: &Device) -> Result<Vec<String>> {
+    let list = device.json(&["list", "--json"])?;
+    let mut ids: Vec<String> = list
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|c| c["id"].as_str().expect("id").to_owned())
+        .collect();
+    ids.sort();
+    Ok(ids)
+}
+
+fn server_ids(server: &TestServer) -> Result<Vec<String>> {
+    let body: Value = ureq::get(&format!("{}/api/v1/checks", server.url()))
+        .call()?
+        .body_mut()
+        .read_json()?;
+    let mut ids: Vec<String> = body
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|c| c["id"].as_str().expect("id").to_owned())
+        .collect();
+    ids.sort();
+    Ok(ids)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        std::fs::copy(entry.path(), to.join(entry.file_name()))?;
+    }
+    Ok(())
+}
+
+#[test]
+fn devices_ahead_of_a_restored_server_resend_what_it_lacks() -> Result<()> {
+    let root = tempfile::tempdir()?;
+    let (data, backup) = (root.path().join("data"), root.path().join("backup"));
+    let u1 = Device::init("u1", "inspector")?;
+    let u2 = Device::init("u2", "inspector")?;
+
+    let server = TestServer::start_at(&data)?;
+    for site in ["M-1", "M-2", "M-3"] {
+        record(&u1, site)?;
+    }
+    u1.sync(&server)?;
+    drop(server);
+    copy_dir(&data, &backup)?;
+
+    let server = TestServer::start_at(&data)?;
+    record(&u1, "M-4")?;
+    record(&u1, "M-5")?;
+    u1.sync(&server)?;
+    u2.sync(&server)?;
+    drop(server);
+    std::fs::remove_dir_all(&data)?;
+    copy_dir(&backup, &data)?;
+
+    let server = TestServer::start_at(&data)?;
+    assert_eq!(
+        server_ids(&server)?.len(),
+        3,
+        "the backup holds the first three"
+    );
+    record(&u2, "M-U2")?;
+    for _ in 0..2 {
+        u1.sync(&server)?;
+        u2.sync(&server)?;
+    }
+    let everything = server_ids(&server)?;
+    assert_eq!(everything.len(), 6, "M-1..M-5 and M-U2");
+    assert_eq!(ids(&u1)?, everything);
+    assert_eq!(ids(&u2)?, everything);
+    Ok(())
+}
+
+#[test]
+fn a_device_moved_to_another_server_offers_everything_again() -> Result<()> {
+    let first = TestServer::start()?;
+    let second = TestServer::start()?;
+    let ana = Device::init("ana", "inspector")?;
+    let bilal = Device::init("bilal", "inspector")?;
+    let a = record(&ana, "M-A")?;
+    ana.sync(&first)?;
+    let b = record(&bilal, "M-B")?;
+    bilal.sync(&second)?;
+
+    let note = ana.sync(&second)?;
+    assert!(
+        note.contains("different server"),
+        "says why it starts over: {note}"
+    );
+    let mut both = vec![a, b];
+    both.sort();
+    assert_eq!(server_ids(&second)?, both);
+    assert_eq!(ids(&ana)?, both);
+    Ok(())
+}
