@@ -256,14 +256,9 @@ impl FormField {
                 text.parse::<i64>()
                     .map_err(|_| self.rule(raw, "is not a whole number"))?,
             ),
-            FieldType::Decimal => {
-                let d = text
-                    .replace([',', '٫'], ".")
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|d| d.is_finite());
-                FieldValue::Decimal(d.ok_or_else(|| self.rule(raw, "is not a number"))?)
-            }
+            FieldType::Decimal => FieldValue::Decimal(
+                parse_decimal(text).ok_or_else(|| self.rule(raw, "is not a number"))?,
+            ),
             FieldType::SelectOne => {
                 let choice = self
                     .choices
@@ -316,6 +311,19 @@ fn parse_bool(text: &str) -> Option<bool> {
     }
 }
 
+/// Parses a decimal number as an inspector types it: ASCII or Arabic-Indic digits (see
+/// [`normalise_digits`]), `.`, `,` or `٫` as the decimal separator, surrounding spaces
+/// ignored. `None` for anything else, NaN and infinity included. Form decimals and the
+/// CLI's coordinates both parse with this.
+pub fn parse_decimal(raw: &str) -> Option<f64> {
+    normalise_digits(raw)
+        .trim()
+        .replace([',', '٫'], ".")
+        .parse::<f64>()
+        .ok()
+        .filter(|d| d.is_finite())
+}
+
 /// Maps Arabic-Indic (`٠`-`٩`) and Extended Arabic-Indic (`۰`-`۹`) digits to ASCII and drops
 /// bidi marks and the Arabic thousands separator, leaving other characters unchanged.
 pub fn normalise_digits(raw: &str) -> String {
@@ -362,6 +370,24 @@ mod tests {
             water.parse_value("maintenance_status", "قيد التنفيذ"),
             Ok(FieldValue::Text("in_progress".into()))
         );
+    }
+
+    #[test]
+    fn decimals_accept_arabic_digits_and_separators_but_not_nan_or_infinity() {
+        let cases = [
+            ("٣٥٫٣", Some(35.3)),
+            ("-٣٥,٣", Some(-35.3)),
+            ("۱۲.۵", Some(12.5)),
+            (" 40 ", Some(40.0)),
+            ("NaN", None),
+            ("inf", None),
+            ("-Infinity", None),
+            ("1e999", None),
+            ("twelve", None),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(parse_decimal(raw), want, "{raw:?}");
+        }
     }
 
     #[test]

@@ -41,6 +41,10 @@ pub enum Command {
     /// Record a supervisor's review decision.
     Review(commands::review::Review),
     /// Export every check as CSV or JSON.
+    ///
+    /// Checks are sorted by observation time (UTC) then id. In CSV, text that begins with
+    /// `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` so spreadsheets show it
+    /// as text instead of running it as a formula; numbers are written as they are.
     Export(commands::export::Export),
     /// List the 42 conference resolutions.
     Resolutions(commands::resolutions::Resolutions),
@@ -98,5 +102,30 @@ mod tests {
         };
         assert_eq!(record.set, ["operating=yes", "bread_price_syp=1250"]);
         assert_eq!((record.lat, record.lon), (Some(-35.5), Some(-40.0)));
+    }
+
+    #[test]
+    fn coordinates_take_arabic_digits_and_refuse_nan_naming_the_flag() {
+        let parse = |lat: &str, lon: &str| {
+            let args = [
+                "fieldsync",
+                "record",
+                "--kind",
+                "bakery",
+                "--site-id",
+                "S-1",
+            ];
+            let rest = ["--site-name", "فرن", "--lat", lat, "--lon", lon];
+            Cli::try_parse_from(args.into_iter().chain(rest))
+        };
+        let cli = parse("٣٥٫٣", "-٤٠,١٤").expect("Arabic-Indic digits");
+        let Command::Record(record) = cli.command else {
+            panic!("not record")
+        };
+        assert_eq!((record.lat, record.lon), (Some(35.3), Some(-40.14)));
+        for (lat, lon, flag) in [("NaN", "40", "--lat"), ("35", "-inf", "--lon")] {
+            let msg = parse(lat, lon).expect_err("not finite").to_string();
+            assert!(msg.contains(flag) && msg.contains("not a number"), "{msg}");
+        }
     }
 }

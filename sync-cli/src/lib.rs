@@ -27,18 +27,24 @@ mod test_support;
 #[cfg(test)]
 mod sync_props;
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser as _;
 
 /// Parses the command line, runs the command, and turns an error into `error: ...` on
 /// stderr with exit code 1 (clap exits with 2 on usage errors).
+///
+/// A closed stdout pipe (`fieldsync list | head -1`) never reaches here: commands write
+/// through `output::print`, which counts it as success. It is not caught here because a
+/// broken pipe to the sync server is a real failure.
 pub fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match cli.run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // Not `eprintln!`: it panics when stderr is closed too.
+            let _ = writeln!(std::io::stderr(), "error: {err:#}");
             ExitCode::FAILURE
         }
     }

@@ -83,7 +83,7 @@ fn scenario() -> impl Strategy<Value = (usize, Vec<Op>)> {
 
 fn set(field: &str, value: u32) -> String {
     match field {
-        "operating" => format!("operating={}", value % 2 == 0),
+        "operating" => format!("operating={}", value.is_multiple_of(2)),
         other => format!("{other}={value}"),
     }
 }

@@ -6,7 +6,7 @@ use anyhow::Context as _;
 use clap::Args;
 use fieldsync_schema::{CheckEdit, CheckId, Forms};
 
-use super::{open_store, parse_sets, refresh_links};
+use super::{check_text, open_store, parse_sets, refresh_links};
 use crate::store::Store;
 
 /// Change form values or notes of a check (as this device's author).
@@ -18,7 +18,8 @@ pub struct Edit {
     /// A form value, field=value; repeat for each field.
     #[arg(long = "set", value_name = "FIELD=VALUE")]
     pub set: Vec<String>,
-    /// Replacement notes (merged character by character with concurrent edits).
+    /// Replacement notes, up to 10,000 characters (merged character by character with
+    /// concurrent edits).
     #[arg(long, value_name = "TEXT")]
     pub notes: Option<String>,
 }
@@ -27,7 +28,7 @@ impl Edit {
     /// Validates the values with the check's form, applies them, refreshes links, saves.
     ///
     /// # Errors
-    /// Unknown or ambiguous id, invalid values, store failures.
+    /// Unknown or ambiguous id, invalid values, notes over the limit, store failures.
     pub fn run(self, home: &Path) -> anyhow::Result<()> {
         let mut store = open_store(home)?;
         let (id, changed) = self.apply(&mut store)?;
@@ -44,6 +45,9 @@ impl Edit {
     /// # Errors
     /// As [`Edit::run`].
     pub fn apply(&self, store: &mut Store) -> anyhow::Result<(CheckId, bool)> {
+        if let Some(notes) = &self.notes {
+            check_text("--notes", notes)?;
+        }
         let meta = store.db().meta()?;
         let author = meta.author();
         store.write(|db| {

@@ -1,6 +1,8 @@
 //! `fieldsync export`: every check as CSV (for spreadsheets) or JSON.
-
-use std::io::Write as _;
+//!
+//! The CSV is opened in Excel and LibreOffice by people who did not write it, and its text
+//! comes from every inspector: text cells are neutralised against formula injection
+//! ([`text_cell`]).
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -10,7 +12,7 @@ use serde::Serialize;
 
 use super::list::warn_unreadable;
 use super::open_store;
-use crate::output::resolutions_text;
+use crate::output::{self, resolutions_text};
 use crate::store::StoredCheck;
 
 /// UTF-8 byte order mark: lets Excel recognise the encoding and show Arabic.
@@ -38,6 +40,12 @@ pub const FIXED_COLUMNS: [&str; 17] = [
 ];
 
 /// Export every check, sorted by observation time (UTC) then id.
+///
+/// CSV and formulas: a text cell (site id and names, inspector, notes, reviewed by, text
+/// values) that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is written with a
+/// leading `'`, as OWASP recommends against CSV injection, so a spreadsheet shows
+/// `=HYPERLINK(...)` as text instead of running it. Numbers stay numbers (`-3.5` is not
+/// prefixed); JSON is never altered.
 #[derive(Debug, Args)]
 pub struct Export {
     /// Output format.
@@ -51,7 +59,8 @@ pub struct Export {
 /// Export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// UTF-8 CSV with a byte order mark, one row per check.
+    /// UTF-8 CSV with a byte order mark, one row per check; text starting with = + - @ tab
+    /// or CR gets a leading ' so spreadsheets do not run it as a formula.
     Csv,
     /// A JSON array of checks, each with its conflicts.
     Json,
@@ -71,7 +80,8 @@ impl Export {
     /// Writes the export to the file or stdout.
     ///
     /// # Errors
-    /// Store failures, or the output cannot be written.
+    /// Store failures, or the output cannot be written (a closed stdout pipe is not a
+    /// failure).
     pub fn run(self, home: &Path) -> anyhow::Result<()> {
         let store = open_store(home)?;
         let checks = store.db().checks()?;
@@ -90,10 +100,7 @@ impl Export {
                     path.display()
                 );
             }
-            None => std::io::stdout()
-                .lock()
-                .write_all(&bytes)
-                .context("writing to stdout")?,
+            None => output::print(&bytes).context("writing to stdout")?,
         }
         Ok(())
     }
@@ -137,24 +144,25 @@ pub fn to_csv(checks: &[StoredCheck]) -> anyhow::Result<Vec<u8>> {
 fn csv_row(stored: &StoredCheck, fields: &[String]) -> Vec<String> {
     let c = &stored.check;
     let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+    let text = |t: Option<&str>| text_cell(t.unwrap_or_default());
     let fixed = [
         c.id.to_string(),
         c.kind.to_string(),
-        c.form.id.clone(),
+        text(Some(&c.form.id)),
         c.form.version.to_string(),
-        c.site.id.to_string(),
-        c.site.name_ar.clone(),
-        c.site.name_en.clone().unwrap_or_default(),
+        text(Some(c.site.id.as_str())),
+        text(Some(&c.site.name_ar)),
+        text(c.site.name_en.as_deref()),
         opt(c.site.lat),
         opt(c.site.lon),
-        c.inspector.clone(),
+        text(Some(&c.inspector)),
         c.observed_at.to_string(),
         c.observed_at.utc().to_string(),
         c.review.state.to_string(),
-        c.review.by.clone().unwrap_or_default(),
+        text(c.review.by.as_deref()),
         resolutions_text(&c.resolutions).replace(',', ";"),
         stored.conflicts.len().to_string(),
-        c.notes.clone(),
+        text(Some(&c.notes)),
     ];
     let values = fields
         .iter()
@@ -162,9 +170,24 @@ fn csv_row(stored: &StoredCheck, fields: &[String]) -> Vec<String> {
     fixed.into_iter().chain(values).collect()
 }
 
-/// A value as a spreadsheet cell: plain numbers, `true`/`false`, text as is.
+/// A value as a spreadsheet cell: plain numbers, `true`/`false`, text through [`text_cell`].
 fn cell(value: &FieldValue) -> String {
-    value.to_string()
+    match value {
+        FieldValue::Text(t) => text_cell(t),
+        number_or_bool => number_or_bool.to_string(),
+    }
+}
+
+/// Text as a CSV cell that a spreadsheet will not run: text beginning with `=`, `+`, `-`,
+/// `@`, tab or carriage return gets a leading `'` (OWASP, "CSV Injection"), which Excel and
+/// LibreOffice read as "this is text" and do not display. Any other text is unchanged, byte
+/// for byte.
+pub fn text_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
 }
 
 /// The JSON export: an array of checks with their conflicts.

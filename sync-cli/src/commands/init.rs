@@ -6,12 +6,14 @@ use anyhow::{Context as _, bail};
 use clap::{Args, ValueEnum};
 use fieldsync_schema::Role;
 
+use super::check_name;
 use crate::store::{NewIdentity, Store};
 
 /// Create the local store for this device and user (refused if it already exists).
 #[derive(Debug, Args)]
 pub struct Init {
-    /// Your name, recorded as the author of every check and change you make.
+    /// Your name, recorded as the author of every check and change you make (1 to 200
+    /// characters, one line).
     #[arg(long, value_name = "NAME")]
     pub inspector: String,
     /// Your role: supervisors may also review checks.
@@ -44,12 +46,9 @@ impl Init {
     /// Creates the store and prints where it is.
     ///
     /// # Errors
-    /// An empty name, a malformed server URL, or a store that already exists.
+    /// An empty, over-long or multi-line name, a malformed server URL, or a store that already exists.
     pub fn run(self, home: &Path) -> anyhow::Result<()> {
-        let name = self.inspector.trim();
-        if name.is_empty() {
-            bail!("--inspector must not be empty");
-        }
+        let name = check_name("--inspector", &self.inspector)?;
         let server = self.server.as_deref().map(check_server_url).transpose()?;
         let identity = NewIdentity::generate(name, self.role.into(), server);
         let store = Store::init(home, &identity)

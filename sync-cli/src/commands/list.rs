@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use anyhow::Context as _;
 use clap::Args;
 use fieldsync_schema::{CheckId, FacilityKind, ReviewState};
 use serde::Serialize;
@@ -62,18 +63,19 @@ impl List {
     /// Prints the checks as a table or JSON.
     ///
     /// # Errors
-    /// Store failures.
+    /// Store failures, or stdout cannot be written (a closed pipe is not a failure).
     pub fn run(self, home: &Path) -> anyhow::Result<()> {
         let store = open_store(home)?;
         let checks = store.db().checks()?;
         warn_unreadable(&checks);
         let rows: Vec<ListRow> = checks.readable.iter().map(ListRow::from).collect();
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&rows)?);
+            let json = serde_json::to_string_pretty(&rows)? + "\n";
+            output::print(json).context("writing to stdout")?;
         } else if rows.is_empty() {
             eprintln!("لا توجد فحوص / no checks yet");
         } else {
-            println!("{}", table(&rows));
+            output::print_table(&table(&rows)).context("writing to stdout")?;
         }
         Ok(())
     }
@@ -86,7 +88,8 @@ pub fn warn_unreadable(checks: &Checks) {
     }
 }
 
-fn table(rows: &[ListRow]) -> comfy_table::Table {
+/// The human table: one row per check, the kind in Arabic and English.
+pub fn table(rows: &[ListRow]) -> comfy_table::Table {
     let mut table = output::table(&[
         ("المعرف", "id"),
         ("النوع", "kind"),
@@ -101,7 +104,7 @@ fn table(rows: &[ListRow]) -> comfy_table::Table {
     for row in rows {
         table.add_row(vec![
             row.id.to_string(),
-            row.kind.to_string(),
+            output::kind_label(row.kind),
             row.site_id.clone(),
             row.site_name_ar.clone(),
             row.observed_at.clone(),

@@ -19,7 +19,50 @@ use std::path::Path;
 use anyhow::{Context as _, bail};
 use fieldsync_schema::{Catalog, CheckDoc, FacilityKind, FieldValue, Form};
 
+use crate::output::truncate;
 use crate::store::Store;
+
+/// Most characters in free text (`--notes`, `--comment`). Every device keeps and syncs every
+/// check, and merging an edited text diffs it at a cost that grows with the square of its
+/// length: a 20 MB note exhausted memory on every device and the server.
+pub const MAX_TEXT_CHARS: usize = 10_000;
+
+/// Most characters in a name (`--site-name`, `--site-name-en`, `--inspector`).
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// How much of a refused value an error message repeats.
+const SHOWN_CHARS: usize = 40;
+
+/// Refuses free text longer than [`MAX_TEXT_CHARS`], naming the flag, length and limit.
+fn check_text(flag: &str, text: &str) -> anyhow::Result<()> {
+    // Bytes bound characters from above: most text needs no count.
+    if text.len() > MAX_TEXT_CHARS {
+        let n = text.chars().count();
+        if n > MAX_TEXT_CHARS {
+            bail!("{flag}: {n} characters is longer than the limit of {MAX_TEXT_CHARS}");
+        }
+    }
+    Ok(())
+}
+
+/// A name as typed, trimmed: 1 to [`MAX_NAME_CHARS`] characters on one line. A refusal names
+/// the flag, the value (cut for display, control characters escaped) and the rule.
+fn check_name<'a>(flag: &str, raw: &'a str) -> anyhow::Result<&'a str> {
+    let name = raw.trim();
+    let n = name.chars().count();
+    let shown = truncate(name, SHOWN_CHARS);
+    if n == 0 {
+        let raw = truncate(raw, SHOWN_CHARS);
+        bail!("{flag} {raw:?}: must not be empty (1 to {MAX_NAME_CHARS} characters)");
+    }
+    if n > MAX_NAME_CHARS {
+        bail!("{flag} {shown:?}: {n} characters is longer than the limit of {MAX_NAME_CHARS}");
+    }
+    if name.chars().any(char::is_control) {
+        bail!("{flag} {shown:?}: must be one line without control characters (newline, tab)");
+    }
+    Ok(name)
+}
 
 /// Opens the initialised store, naming the home directory on failure.
 fn open_store(home: &Path) -> anyhow::Result<Store> {
@@ -57,3 +100,5 @@ fn refresh_links(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod output_tests;

@@ -8,7 +8,8 @@ use fieldsync_schema::{
     CheckDoc, CheckId, FacilityKind, FormRef, Forms, NewCheck, ObservedAt, SiteId,
 };
 
-use super::{open_store, parse_sets, refresh_links};
+use super::{check_name, check_text, open_store, parse_sets, refresh_links};
+use crate::output;
 use crate::store::Store;
 
 /// Record a new check. Prints only the new check's id on stdout.
@@ -21,26 +22,29 @@ pub struct Record {
     /// Stable site id, e.g. DEZ-BAK-014 (no spaces).
     #[arg(long, value_name = "ID")]
     pub site_id: String,
-    /// Site name in Arabic, stored exactly as typed.
+    /// Site name in Arabic, stored exactly as typed (1 to 200 characters, one line).
     #[arg(long, value_name = "NAME")]
     pub site_name: String,
-    /// Site name in English.
+    /// Site name in English (up to 200 characters, one line).
     #[arg(long, value_name = "NAME")]
     pub site_name_en: Option<String>,
-    /// Latitude in decimal degrees, -90 to 90 (give with --lon).
+    /// Latitude in decimal degrees, -90 to 90 (give with --lon); ASCII or Arabic-Indic
+    /// digits, `.`, `,` or `٫` as decimal separator.
     #[arg(
         long,
         value_name = "F",
         requires = "lon",
-        allow_negative_numbers = true
+        value_parser = parse_coordinate,
+        allow_hyphen_values = true
     )]
     pub lat: Option<f64>,
-    /// Longitude in decimal degrees, -180 to 180 (give with --lat).
+    /// Longitude in decimal degrees, -180 to 180 (give with --lat), typed as --lat.
     #[arg(
         long,
         value_name = "F",
         requires = "lat",
-        allow_negative_numbers = true
+        value_parser = parse_coordinate,
+        allow_hyphen_values = true
     )]
     pub lon: Option<f64>,
     /// When observed, RFC 3339 with UTC offset (e.g. 2026-03-29T10:15+03:00) [default: now].
@@ -49,7 +53,7 @@ pub struct Record {
     /// A form value, field=value; repeat for each field (see `show` for labels).
     #[arg(long = "set", value_name = "FIELD=VALUE")]
     pub set: Vec<String>,
-    /// Free-text notes.
+    /// Free-text notes (up to 10,000 characters).
     #[arg(long, value_name = "TEXT")]
     pub notes: Option<String>,
 }
@@ -64,7 +68,7 @@ impl Record {
         let mut store = open_store(home)?;
         let id = self.record(&mut store)?;
         eprintln!("تم تسجيل الفحص / check recorded: {id}");
-        println!("{id}");
+        output::print(format!("{id}\n")).context("writing to stdout")?;
         Ok(())
     }
 
@@ -95,10 +99,13 @@ impl Record {
     pub fn new_check(&self) -> anyhow::Result<NewCheck> {
         let kind: FacilityKind = self.kind.parse()?;
         let form = Forms::builtin().for_kind(kind);
-        let name_ar = self.site_name.trim();
-        if name_ar.is_empty() {
-            bail!("--site-name must not be empty");
-        }
+        let name_ar = check_name("--site-name", &self.site_name)?;
+        let name_en = match self.site_name_en.as_deref().map(str::trim) {
+            Some(en) if !en.is_empty() => Some(check_name("--site-name-en", en)?.to_owned()),
+            _ => None,
+        };
+        let notes = self.notes.clone().unwrap_or_default();
+        check_text("--notes", &notes)?;
         let observed_at = match &self.observed_at {
             Some(text) => text.parse::<ObservedAt>()?,
             None => ObservedAt::now(),
@@ -109,20 +116,22 @@ impl Record {
             site: fieldsync_schema::Site {
                 id: self.site_id.parse::<SiteId>()?,
                 name_ar: name_ar.to_owned(),
-                name_en: self
-                    .site_name_en
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned),
+                name_en,
                 lat: check_range("--lat", self.lat, 90.0)?,
                 lon: check_range("--lon", self.lon, 180.0)?,
             },
             observed_at,
             fields: parse_sets(form, &self.set)?,
-            notes: self.notes.clone().unwrap_or_default(),
+            notes,
         })
     }
+}
+
+/// Parses a coordinate as `--set` parses decimals (ASCII or Arabic-Indic digits, `.`, `,`
+/// or `٫` as separator), refusing NaN and infinity; clap names the flag.
+fn parse_coordinate(raw: &str) -> Result<f64, String> {
+    fieldsync_schema::forms::parse_decimal(raw)
+        .ok_or_else(|| "not a number of decimal degrees (e.g. 35.33 or ٣٥٫٣٣)".to_owned())
 }
 
 /// Accepts a coordinate within `-limit..=limit`, naming the flag and value otherwise.
@@ -160,5 +169,24 @@ mod tests {
             }
         }
         assert_eq!(check_range("--lat", None, 90.0).expect("none"), None);
+    }
+
+    #[test]
+    fn coordinates_are_parsed_like_form_decimals() {
+        let cases = [
+            ("٣٥٫٣", Some(35.3)),
+            ("-٣٥٫٣", Some(-35.3)),
+            ("۴۰,۱۴", Some(40.14)),
+            (" 35.336 ", Some(35.336)),
+            ("-40", Some(-40.0)),
+            ("NaN", None),
+            ("inf", None),
+            ("-infinity", None),
+            ("north", None),
+            ("", None),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(parse_coordinate(raw).ok(), want, "{raw:?}");
+        }
     }
 }

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use anyhow::Context as _;
 use clap::Args;
 use fieldsync_schema::{Catalog, ResolutionInfo};
 
@@ -19,19 +20,21 @@ impl Resolutions {
     /// Prints the catalog (needs no store).
     ///
     /// # Errors
-    /// Only a failure to serialise JSON.
+    /// A failure to serialise JSON or to write stdout (a closed pipe is not one).
     pub fn run(self, _home: &Path) -> anyhow::Result<()> {
         let all = Catalog::builtin().resolutions();
         if self.json {
-            println!("{}", serde_json::to_string_pretty(all)?);
+            let json = serde_json::to_string_pretty(all)? + "\n";
+            output::print(json).context("writing to stdout")?;
         } else {
-            println!("{}", table(all));
+            output::print_table(&table(all)).context("writing to stdout")?;
         }
         Ok(())
     }
 }
 
-fn table(all: &[ResolutionInfo]) -> comfy_table::Table {
+/// The human table, one row per resolution.
+pub fn table(all: &[ResolutionInfo]) -> comfy_table::Table {
     let mut table = output::table(&[
         ("رقم", "no."),
         ("النص", "text"),

@@ -6,7 +6,7 @@ use anyhow::bail;
 use clap::{Args, ValueEnum};
 use fieldsync_schema::{CheckId, ReviewState, Role};
 
-use super::open_store;
+use super::{check_text, open_store};
 use crate::output::review_label;
 use crate::store::Store;
 
@@ -19,7 +19,7 @@ pub struct Review {
     /// The decision.
     #[arg(long, value_enum)]
     pub state: Decision,
-    /// Why, for the inspector.
+    /// Why, for the inspector (up to 10,000 characters).
     #[arg(long, value_name = "TEXT", default_value = "")]
     pub comment: String,
 }
@@ -50,7 +50,8 @@ impl Review {
     /// Applies the decision to the check's document and saves it.
     ///
     /// # Errors
-    /// The store's user is not a supervisor; unknown or ambiguous id; store failures.
+    /// The store's user is not a supervisor; a comment over the limit; unknown or ambiguous
+    /// id; store failures.
     pub fn run(self, home: &Path) -> anyhow::Result<()> {
         let mut store = open_store(home)?;
         let id = self.apply(&mut store)?;
@@ -64,6 +65,7 @@ impl Review {
     /// # Errors
     /// As [`Review::run`].
     pub fn apply(&self, store: &mut Store) -> anyhow::Result<CheckId> {
+        check_text("--comment", &self.comment)?;
         let meta = store.db().meta()?;
         if meta.role != Role::Supervisor {
             bail!(

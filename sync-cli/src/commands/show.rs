@@ -3,13 +3,14 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use anyhow::Context as _;
 use clap::Args;
 use fieldsync_schema::{Catalog, Check, Conflict, Forms};
 use serde::Serialize;
 
 use super::open_store;
 use crate::output::{
-    author_text, bilingual, field_label, kind_label, path_label, review_label, sync_status,
+    self, author_text, bilingual, field_label, kind_label, path_label, review_label, sync_status,
     value_text,
 };
 use crate::store::StoredCheck;
@@ -40,7 +41,8 @@ impl Show {
     /// Prints the check.
     ///
     /// # Errors
-    /// Unknown or ambiguous id, store failures.
+    /// Unknown or ambiguous id, store failures, stdout cannot be written (a closed pipe is
+    /// not a failure).
     pub fn run(self, home: &Path) -> anyhow::Result<()> {
         let store = open_store(home)?;
         let db = store.db();
@@ -51,13 +53,18 @@ impl Show {
                 conflicts: &stored.conflicts,
                 pending: stored.pending,
             };
-            println!("{}", serde_json::to_string_pretty(&json)?);
+            let json = serde_json::to_string_pretty(&json)? + "\n";
+            output::print(json).context("writing to stdout")?;
         } else {
-            print!("{}", render(&stored));
+            output::print(render(&stored)).context("writing to stdout")?;
         }
         Ok(())
     }
 }
+
+/// How much of a linked resolution's Arabic text `show` prints before its English title
+/// (`fieldsync resolutions` prints it in full).
+const RESOLUTION_TEXT_CHARS: usize = 70;
 
 /// The human view of a check.
 pub fn render(stored: &StoredCheck) -> String {
@@ -127,10 +134,16 @@ fn links(out: &mut String, c: &Check) {
         let _ = writeln!(out, "  -");
     }
     for number in &c.resolutions {
-        let title = Catalog::builtin()
-            .get(*number)
-            .map_or("(not in this build's catalog)", |r| r.title_en.as_str());
-        let _ = writeln!(out, "  {number}. {title}");
+        let text = Catalog::builtin().get(*number).map_or_else(
+            || bilingual("ليس في فهرس هذا الإصدار", "not in this build's catalog"),
+            |r| {
+                bilingual(
+                    &output::one_line(&r.text_ar, RESOLUTION_TEXT_CHARS),
+                    &r.title_en,
+                )
+            },
+        );
+        let _ = writeln!(out, "  {number}. {text}");
     }
 }
 

@@ -235,58 +235,94 @@ fn review_is_refused_for_an_inspector_and_recorded_for_a_supervisor() {
 }
 
 #[test]
-fn csv_export_has_a_bom_and_parses_back_with_arabic_byte_exact() {
-    let (_home, mut store) = new_store("ana", Role::Inspector);
-    let late = Record {
-        observed_at: Some("2026-03-29T12:00:00+03:00".into()),
-        ..bakery(&["bread_price_syp=1250", "operating=yes"])
-    };
-    let late = late.record(&mut store).expect("late");
-    // Earlier in UTC although its local time reads later.
-    let early = Record {
-        kind: "water_station".into(),
-        site_name: "محطة مياه الجورة".into(),
-        site_name_en: None,
-        lat: None,
-        lon: None,
-        observed_at: Some("2026-03-29T11:00:00+05:00".into()),
-        set: vec!["output_m3h=12٫5".into()],
+fn over_long_or_multi_line_text_is_refused_naming_flag_value_and_rule() {
+    let (_home, mut store) = new_store("ana", Role::Supervisor);
+    let long_notes = "ب".repeat(MAX_TEXT_CHARS + 1);
+    let long_name = format!("{}{}", "فرن ".repeat(50), "x");
+    let cases = [
+        (
+            Record {
+                notes: Some(long_notes.clone()),
+                ..bakery(&[])
+            },
+            &["--notes", "10001 characters", "limit of 10000"][..],
+        ),
+        (
+            Record {
+                site_name: long_name.clone(),
+                ..bakery(&[])
+            },
+            &["--site-name", "201 characters", "limit of 200", "فرن فرن"],
+        ),
+        (
+            Record {
+                site_name: "مخبز\nالأمل".into(),
+                ..bakery(&[])
+            },
+            &["--site-name", r#""مخبز\nالأمل""#, "control characters"],
+        ),
+        (
+            Record {
+                site_name_en: Some("Al-Amal\tbakery".into()),
+                ..bakery(&[])
+            },
+            &["--site-name-en", r"Al-Amal\tbakery", "control characters"],
+        ),
+        (
+            Record {
+                site_name: "  ".into(),
+                ..bakery(&[])
+            },
+            &["--site-name", "must not be empty"],
+        ),
+    ];
+    for (record, needles) in cases {
+        let msg = format!("{:#}", record.record(&mut store).expect_err("invalid"));
+        for needle in needles {
+            assert!(msg.contains(needle), "{msg} lacks {needle}");
+        }
+        assert!(msg.chars().count() < 200, "value cut for display: {msg}");
+    }
+    assert!(store.db().checks().expect("checks").readable.is_empty());
+
+    let at_limit = Record {
+        notes: Some("ب".repeat(MAX_TEXT_CHARS)),
+        site_name: "ف".repeat(MAX_NAME_CHARS),
         ..bakery(&[])
     };
-    let early = early.record(&mut store).expect("early");
-    let checks = store.db().checks().expect("checks").readable;
-    let bytes = export::to_csv(&checks).expect("csv");
-    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "BOM first");
-    let mut reader = csv::Reader::from_reader(&bytes[3..]);
-    let header = reader.headers().expect("header").clone();
-    let fixed: Vec<&str> = header.iter().take(export::FIXED_COLUMNS.len()).collect();
-    assert_eq!(fixed, export::FIXED_COLUMNS);
-    assert_eq!(&header[17], "operating");
-    assert_eq!(header.len(), 17 + export::field_columns().len());
-    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
-    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
-    assert_eq!(rows.len(), 2);
-    assert_eq!(&rows[0][col("check_id")], early.to_string());
-    assert_eq!(&rows[1][col("check_id")], late.to_string());
-    assert_eq!(
-        rows[0][col("site_name_ar")].as_bytes(),
-        "محطة مياه الجورة".as_bytes()
-    );
-    assert_eq!(
-        rows[1][col("site_name_ar")].as_bytes(),
-        "مخبز الأمل".as_bytes()
-    );
-    assert_eq!(&rows[0][col("observed_at")], "2026-03-29T11:00:00+05:00");
-    assert_eq!(&rows[0][col("observed_at_utc")], "2026-03-29T06:00:00Z");
-    assert_eq!(&rows[0][col("output_m3h")], "12.5");
-    assert_eq!(&rows[0][col("latitude")], "");
-    assert_eq!(&rows[1][col("bread_price_syp")], "1250");
-    assert_eq!(&rows[1][col("operating")], "true");
-    assert_eq!(&rows[1][col("resolutions")], "16;20");
-    assert_eq!(&rows[1][col("review_state")], "received");
+    let id = at_limit.record(&mut store).expect("at the limits");
+    let long_edit = Edit {
+        notes: Some(long_notes.clone()),
+        ..edit(id, &[])
+    };
+    let msg = format!("{:#}", long_edit.apply(&mut store).expect_err("long"));
+    assert!(msg.contains("--notes") && msg.contains("10001"), "{msg}");
+    let long_comment = review::Review {
+        id: id.to_string(),
+        state: review::Decision::Approved,
+        comment: long_notes,
+    };
+    let msg = format!("{:#}", long_comment.apply(&mut store).expect_err("long"));
+    assert!(msg.contains("--comment") && msg.contains("10001"), "{msg}");
+    let check = store.db().check(id).expect("check").check;
+    assert_eq!(check.notes.chars().count(), MAX_TEXT_CHARS, "unchanged");
+    assert_eq!(check.review.state, ReviewState::Received);
+}
 
-    let json: serde_json::Value =
-        serde_json::from_slice(&export::to_json(&checks).expect("json")).expect("parse");
-    assert_eq!(json[1]["site"]["name_ar"], "مخبز الأمل");
-    assert_eq!(json[1]["conflicts"], serde_json::json!([]));
+#[test]
+fn init_refuses_a_multi_line_or_over_long_inspector_name() {
+    for (name, needle) in [
+        ("ana\nbob", "control characters"),
+        (&*"ع".repeat(201), "limit of 200"),
+    ] {
+        let home = crate::test_support::temp_home();
+        let init = init::Init {
+            inspector: name.to_owned(),
+            role: init::UserRole::Inspector,
+            server: None,
+        };
+        let msg = format!("{:#}", init.run(home.path()).expect_err("refused"));
+        assert!(msg.contains("--inspector") && msg.contains(needle), "{msg}");
+        assert!(Store::open(home.path()).is_err(), "no store created");
+    }
 }
