@@ -2,6 +2,7 @@
 //! local default. Loading the configuration never touches the disk.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Parser;
 
@@ -13,6 +14,12 @@ pub const DEFAULT_DATA: &str = "./data";
 pub const DEFAULT_LOG: &str = "info";
 /// Default largest accepted request body, after decompression: 32 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+/// Default largest stored Automerge document: 1 MiB.
+pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
+/// Default time one request may take, body upload included: 120 s.
+pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 120;
+/// Default time requests in flight get to finish after the shutdown signal: 10 s.
+pub const DEFAULT_SHUTDOWN_GRACE_SECS: u64 = 10;
 
 /// How to run the server.
 #[derive(Debug, Clone, PartialEq, Eq, Parser)]
@@ -34,6 +41,31 @@ pub struct Config {
     /// Largest accepted request body in bytes, after gzip decompression; larger ones get 413.
     #[arg(long, env = "FIELDSYNC_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
+    /// Largest Automerge document in bytes the server stores; a sync message that would make
+    /// a document larger is rejected for that document.
+    #[arg(
+        long,
+        env = "FIELDSYNC_MAX_DOCUMENT_BYTES",
+        default_value_t = DEFAULT_MAX_DOCUMENT_BYTES
+    )]
+    pub max_document_bytes: usize,
+    /// Seconds one request may take, from its headers to its response, body upload included;
+    /// a slower one gets a JSON 408. At least 1.
+    #[arg(
+        long,
+        env = "FIELDSYNC_REQUEST_TIMEOUT_SECS",
+        default_value_t = DEFAULT_REQUEST_TIMEOUT_SECS,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub request_timeout_secs: u64,
+    /// Seconds the requests in flight get to finish after SIGINT/SIGTERM; then the server
+    /// closes their connections and exits anyway. 0 closes them at once.
+    #[arg(
+        long,
+        env = "FIELDSYNC_SHUTDOWN_GRACE_SECS",
+        default_value_t = DEFAULT_SHUTDOWN_GRACE_SECS
+    )]
+    pub shutdown_grace_secs: u64,
 }
 
 impl Config {
@@ -44,7 +76,20 @@ impl Config {
             listen: DEFAULT_LISTEN.to_owned(),
             log: DEFAULT_LOG.to_owned(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
+            request_timeout_secs: DEFAULT_REQUEST_TIMEOUT_SECS,
+            shutdown_grace_secs: DEFAULT_SHUTDOWN_GRACE_SECS,
         }
+    }
+
+    /// [`Config::request_timeout_secs`] as a duration.
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout_secs)
+    }
+
+    /// [`Config::shutdown_grace_secs`] as a duration.
+    pub fn shutdown_grace(&self) -> Duration {
+        Duration::from_secs(self.shutdown_grace_secs)
     }
 }
 
@@ -61,6 +106,9 @@ mod tests {
         expected.listen.clone_from(&parsed.listen);
         expected.log.clone_from(&parsed.log);
         expected.max_body_bytes = parsed.max_body_bytes;
+        expected.max_document_bytes = parsed.max_document_bytes;
+        expected.request_timeout_secs = parsed.request_timeout_secs;
+        expected.shutdown_grace_secs = parsed.shutdown_grace_secs;
         assert_eq!(parsed, expected);
         let custom = Config::try_parse_from([
             "fieldsync-server",
@@ -68,9 +116,33 @@ mod tests {
             "127.0.0.1:0",
             "--max-body-bytes",
             "1024",
+            "--max-document-bytes",
+            "2048",
+            "--request-timeout-secs",
+            "5",
+            "--shutdown-grace-secs",
+            "0",
         ])
         .expect("parse");
         assert_eq!(custom.listen, "127.0.0.1:0");
         assert_eq!(custom.max_body_bytes, 1024);
+        assert_eq!(custom.max_document_bytes, 2048);
+        assert_eq!(custom.request_timeout(), Duration::from_secs(5));
+        assert_eq!(custom.shutdown_grace(), Duration::ZERO);
+    }
+
+    #[test]
+    fn defaults_of_the_limits() {
+        let config = Config::for_data_dir("/tmp/x");
+        assert_eq!(config.max_document_bytes, 1_048_576);
+        assert_eq!(config.request_timeout(), Duration::from_secs(120));
+        assert_eq!(config.shutdown_grace(), Duration::from_secs(10));
+    }
+
+    #[test]
+    fn a_zero_request_timeout_is_refused() {
+        let err = Config::try_parse_from(["fieldsync-server", "--request-timeout-secs", "0"])
+            .expect_err("0 would time out every request");
+        assert!(err.to_string().contains("request-timeout-secs"), "{err}");
     }
 }

@@ -3,6 +3,8 @@
 //! Every error response is `{ "error": code, "message": text, "check"?: id }`
 //! ([`ErrorBody`]). Client errors explain themselves; server errors say only that something
 //! went wrong, and the detail goes to the log (database text is never sent to a client).
+//! Errors answered by a middleware without a JSON body (a timeout, a refused encoding) are
+//! turned into this shape by [`ApiError::from_status`], keeping their status.
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -34,9 +36,15 @@ pub enum ApiError {
     /// 405 `method_not_allowed`: the path exists but not with this method.
     #[error("{0}")]
     MethodNotAllowed(String),
+    /// 408 `timeout`: the request did not complete within the request timeout.
+    #[error("{0}")]
+    Timeout(String),
     /// 413 `too_large`: the body or the batch exceeds a limit; the message names it.
     #[error("{0}")]
     TooLarge(String),
+    /// 415 `unsupported_encoding`: the body's `Content-Encoding` is neither gzip nor identity.
+    #[error("{0}")]
+    UnsupportedEncoding(String),
     /// 422 `invalid`: well-formed but breaks a rule.
     #[error("{message}")]
     Invalid {
@@ -48,6 +56,15 @@ pub enum ApiError {
     /// 500 `internal`: logged with its detail; the client gets a generic message.
     #[error("internal error: {0}")]
     Internal(String),
+    /// Any other 4xx or 5xx status, with the code [`status_code`] gives it (`uri_too_long`,
+    /// `headers_too_large`, `unavailable`, ...). For a 5xx the client gets a generic message.
+    #[error("{status}: {message}")]
+    Status {
+        /// The status answered.
+        status: StatusCode,
+        /// What went wrong; logged, not sent, for a 5xx.
+        message: String,
+    },
 }
 
 impl ApiError {
@@ -56,6 +73,31 @@ impl ApiError {
         Self::BadRequest {
             message: message.into(),
             check: None,
+        }
+    }
+
+    /// The JSON error standing for a `status` response some layer gave without a JSON body;
+    /// `detail` is that body's text, if it had one. The status is kept: a 4xx explains itself
+    /// (`detail`, else a message for the status), a 5xx says only that the server failed.
+    pub fn from_status(status: StatusCode, detail: Option<&str>) -> Self {
+        let detail = detail.map(str::trim).filter(|d| !d.is_empty());
+        let message = detail.map_or_else(|| default_message(status), str::to_owned);
+        match status {
+            StatusCode::BAD_REQUEST => Self::bad_request(message),
+            StatusCode::NOT_FOUND => Self::NotFound {
+                message,
+                check: None,
+            },
+            StatusCode::METHOD_NOT_ALLOWED => Self::MethodNotAllowed(message),
+            StatusCode::REQUEST_TIMEOUT => Self::Timeout(message),
+            StatusCode::PAYLOAD_TOO_LARGE => Self::TooLarge(message),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::Status { status, message },
+            StatusCode::UNPROCESSABLE_ENTITY => Self::Invalid {
+                message,
+                check: None,
+            },
+            StatusCode::INTERNAL_SERVER_ERROR => Self::Internal(message),
+            _ => Self::Status { status, message },
         }
     }
 
@@ -77,6 +119,18 @@ impl ApiError {
                 message.clone(),
                 None,
             ),
+            Self::Timeout(message) => (
+                StatusCode::REQUEST_TIMEOUT,
+                "timeout",
+                message.clone(),
+                None,
+            ),
+            Self::UnsupportedEncoding(message) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_encoding",
+                message.clone(),
+                None,
+            ),
             Self::TooLarge(message) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",
@@ -92,10 +146,71 @@ impl ApiError {
             Self::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
-                "the server failed to handle the request; the details are in its log".to_owned(),
+                GENERIC_SERVER_ERROR.to_owned(),
                 None,
             ),
+            Self::Status { status, message } => {
+                let message = if status.is_server_error() {
+                    GENERIC_SERVER_ERROR.to_owned()
+                } else {
+                    message.clone()
+                };
+                (*status, status_code(*status), message, None)
+            }
         }
+    }
+}
+
+/// What a client is told about any 5xx.
+const GENERIC_SERVER_ERROR: &str =
+    "the server failed to handle the request; the details are in its log";
+
+/// The stable `error` code of a status that has no [`ApiError`] variant of its own.
+pub fn status_code(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "bad_request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        406 => "not_acceptable",
+        408 => "timeout",
+        409 => "conflict",
+        411 => "length_required",
+        413 => "too_large",
+        414 => "uri_too_long",
+        415 => "unsupported_media_type",
+        422 => "invalid",
+        429 => "too_many_requests",
+        431 => "headers_too_large",
+        500 => "internal",
+        501 => "not_implemented",
+        502 => "bad_gateway",
+        503 => "unavailable",
+        504 => "gateway_timeout",
+        _ if status.is_client_error() => "client_error",
+        _ => "server_error",
+    }
+}
+
+/// The message of a 4xx that came without one.
+fn default_message(status: StatusCode) -> String {
+    match status {
+        StatusCode::BAD_REQUEST => "the request is malformed".to_owned(),
+        StatusCode::REQUEST_TIMEOUT => {
+            "the request did not complete within the server's request timeout".to_owned()
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            "the request body is larger than the server's limit".to_owned()
+        }
+        StatusCode::URI_TOO_LONG => "the request URL is too long".to_owned(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            "the request body's media type or encoding is not supported".to_owned()
+        }
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => {
+            "the request headers are too large or too many".to_owned()
+        }
+        _ => format!("the request failed: {status}"),
     }
 }
 
@@ -107,8 +222,12 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let Self::Internal(detail) = &self {
-            tracing::error!(detail = %detail, "request failed");
+        match &self {
+            Self::Internal(detail) => tracing::error!(detail = %detail, "request failed"),
+            Self::Status { status, message } if status.is_server_error() => {
+                tracing::error!(status = %status, detail = %message, "request failed");
+            }
+            _ => {}
         }
         let (status, code, message, check) = self.parts();
         let body = ErrorBody {
@@ -142,6 +261,24 @@ mod tests {
                 "not_found",
             ),
             (
+                ApiError::Timeout("x".into()),
+                StatusCode::REQUEST_TIMEOUT,
+                "timeout",
+            ),
+            (
+                ApiError::UnsupportedEncoding("x".into()),
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_encoding",
+            ),
+            (
+                ApiError::Status {
+                    status: StatusCode::URI_TOO_LONG,
+                    message: "x".into(),
+                },
+                StatusCode::URI_TOO_LONG,
+                "uri_too_long",
+            ),
+            (
                 ApiError::TooLarge("x".into()),
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",
@@ -158,6 +295,45 @@ mod tests {
         for (err, status, code) in cases {
             let (s, c, m, _) = err.parts();
             assert_eq!((s, c, m.as_str()), (status, code, "x"));
+        }
+    }
+
+    #[test]
+    fn from_status_keeps_the_status_and_explains_client_errors() {
+        let cases = [
+            (400, "bad_request"),
+            (404, "not_found"),
+            (405, "method_not_allowed"),
+            (408, "timeout"),
+            (413, "too_large"),
+            (414, "uri_too_long"),
+            (415, "unsupported_media_type"),
+            (422, "invalid"),
+            (431, "headers_too_large"),
+            (418, "client_error"),
+        ];
+        for (status, code) in cases {
+            let status = StatusCode::from_u16(status).expect("status");
+            let (s, c, message, _) = ApiError::from_status(status, None).parts();
+            assert_eq!((s, c), (status, code));
+            assert!(!message.is_empty(), "{status}");
+            let (_, _, message, _) = ApiError::from_status(status, Some(" why \n")).parts();
+            assert_eq!(message, "why", "{status}");
+        }
+    }
+
+    #[test]
+    fn from_status_hides_server_error_details() {
+        for (status, code) in [
+            (500, "internal"),
+            (503, "unavailable"),
+            (599, "server_error"),
+        ] {
+            let status = StatusCode::from_u16(status).expect("status");
+            let (s, c, message, _) =
+                ApiError::from_status(status, Some("pool exhausted at db.rs:12")).parts();
+            assert_eq!((s, c), (status, code));
+            assert_eq!(message, GENERIC_SERVER_ERROR);
         }
     }
 

@@ -1,5 +1,6 @@
 //! `fieldsync-server`: parses the configuration, binds, prints one line with the bound
-//! address, and serves until SIGINT or SIGTERM.
+//! address, and serves until SIGINT or SIGTERM (then gives requests in flight
+//! `--shutdown-grace-secs`).
 
 use std::io::Write as _;
 
@@ -52,9 +53,9 @@ async fn shutdown_signal() {
     };
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();
+    // `serve_state` logs the shutdown and its grace period.
     tokio::select! {
         () = ctrl_c => {}
         () = terminate => {}
     }
-    tracing::info!("shutting down");
 }

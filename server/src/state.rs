@@ -1,6 +1,7 @@
 //! Shared state of the HTTP handlers.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use fieldsync_schema::wire::MAX_MESSAGES_PER_REQUEST;
 
@@ -14,6 +15,9 @@ pub struct AppState {
     store: Arc<dyn Store>,
     reply_limit: usize,
     max_body_bytes: usize,
+    max_document_bytes: usize,
+    request_timeout: Duration,
+    shutdown_grace: Duration,
 }
 
 impl AppState {
@@ -23,6 +27,9 @@ impl AppState {
             store,
             reply_limit: MAX_MESSAGES_PER_REQUEST,
             max_body_bytes: config.max_body_bytes,
+            max_document_bytes: config.max_document_bytes,
+            request_timeout: config.request_timeout(),
+            shutdown_grace: config.shutdown_grace(),
         }
     }
 
@@ -57,6 +64,21 @@ impl AppState {
     /// Largest accepted request body in bytes, after decompression.
     pub fn max_body_bytes(&self) -> usize {
         self.max_body_bytes
+    }
+
+    /// Largest Automerge document in bytes the server stores ([`Config::max_document_bytes`]).
+    pub fn max_document_bytes(&self) -> usize {
+        self.max_document_bytes
+    }
+
+    /// Longest time one request may take, body upload included; then it gets a 408.
+    pub fn request_timeout(&self) -> Duration {
+        self.request_timeout
+    }
+
+    /// How long requests in flight may finish after the shutdown signal.
+    pub fn shutdown_grace(&self) -> Duration {
+        self.shutdown_grace
     }
 
     /// Runs blocking store work on tokio's blocking pool, never on a worker thread.
