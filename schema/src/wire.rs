@@ -37,6 +37,12 @@ pub struct SyncRequest {
 /// Most documents one sync request may carry; clients split larger syncs into rounds.
 pub const MAX_MESSAGES_PER_REQUEST: usize = 500;
 
+/// Most bytes of sync messages a device puts in one request (a single larger message still
+/// goes alone), and a server in one response. Sized for 2G: 16 KiB is about 6.5 s at
+/// 20 kbit/s, so a batch fits between the cuts of a poor link and a cut costs at most one
+/// batch. Messages are base64 in JSON, which gzip brings back to about their own size.
+pub const BATCH_BYTES: usize = 16 * 1024;
+
 /// One Automerge sync message (`automerge::sync::Message::encode`) for one check document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocMessage {

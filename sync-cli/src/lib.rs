@@ -21,11 +21,11 @@ mod commands;
 mod output;
 pub mod store;
 pub mod sync_client;
+#[cfg(test)]
+mod sync_props;
 pub mod sync_rounds;
 #[cfg(test)]
 mod test_support;
-#[cfg(test)]
-mod sync_props;
 
 use std::io::Write as _;
 use std::process::ExitCode;

@@ -12,7 +12,7 @@ use automerge::ChangeHash;
 use automerge::sync::{Message, State, SyncDoc as _};
 use fieldsync_schema::sync::{load_state, needs_delivery, prime, trust_their_heads};
 use fieldsync_schema::wire::{
-    DocMessage, MAX_MESSAGES_PER_REQUEST, Rejection, SyncRequest, SyncResponse,
+    BATCH_BYTES, DocMessage, MAX_MESSAGES_PER_REQUEST, Rejection, SyncRequest, SyncResponse,
 };
 use fieldsync_schema::{CheckDoc, CheckId};
 
@@ -193,23 +193,35 @@ fn next_batch(
     sent_ids: &mut BTreeSet<CheckId>,
 ) -> anyhow::Result<Vec<Outgoing>> {
     let mut batch = Vec::new();
-    while batch.len() < MAX_MESSAGES_PER_REQUEST {
-        let Some(out) = queue.pop_front() else { break };
+    let mut bytes = 0;
+    let fits = |batch: &Vec<Outgoing>, bytes: usize, next: &Outgoing| {
+        batch.is_empty()
+            || (batch.len() < MAX_MESSAGES_PER_REQUEST
+                && bytes + next.message.message.len() <= BATCH_BYTES)
+    };
+    while let Some(out) = queue.front() {
+        if !fits(&batch, bytes, out) {
+            return Ok(batch);
+        }
+        let out = queue.pop_front().expect("front exists");
+        bytes += out.message.message.len();
         sent_ids.insert(out.message.check);
         batch.push(out);
     }
-    let queued: BTreeSet<CheckId> = queue.iter().map(|o| o.message.check).collect();
     for id in db.pending_ids()? {
-        if batch.len() >= MAX_MESSAGES_PER_REQUEST {
-            break;
-        }
-        if sent_ids.contains(&id) || queued.contains(&id) {
+        if sent_ids.contains(&id) {
             continue;
         }
-        if let Some(out) = primed_message(db, id)? {
-            batch.push(out);
+        let Some(out) = primed_message(db, id)? else {
+            sent_ids.insert(id);
+            continue;
+        };
+        if !fits(&batch, bytes, &out) {
+            break;
         }
+        bytes += out.message.message.len();
         sent_ids.insert(id);
+        batch.push(out);
     }
     Ok(batch)
 }

@@ -118,7 +118,7 @@ fn paged_responses_are_followed_until_more_is_false() {
 }
 
 #[test]
-fn more_than_a_request_holds_is_sent_in_several_rounds() {
+fn more_than_a_request_holds_is_sent_in_several_bounded_rounds() {
     let mut server = LocalServer::default();
     let (_a, mut ana) = new_store("ana", Role::Inspector);
     let count = MAX_MESSAGES_PER_REQUEST + 3;
@@ -126,9 +126,18 @@ fn more_than_a_request_holds_is_sent_in_several_rounds() {
         bakery(&[]).record(&mut ana).expect("record");
     }
     let push = sync(&mut ana, &mut server);
-    assert_eq!((push.sent, push.rounds), (count, 2), "{push:?}");
-    let sizes: Vec<usize> = server.requests.iter().map(|r| r.messages.len()).collect();
-    assert_eq!(sizes, [MAX_MESSAGES_PER_REQUEST, 3]);
+    assert_eq!(push.sent, count, "{push:?}");
+    assert_eq!(push.rounds as usize, server.requests.len());
+    for request in &server.requests {
+        let bytes: usize = request.messages.iter().map(|m| m.message.len()).sum();
+        assert!(request.messages.len() <= MAX_MESSAGES_PER_REQUEST);
+        assert!(
+            request.messages.len() == 1 || bytes <= BATCH_BYTES,
+            "{bytes} bytes"
+        );
+    }
+    let sent: usize = server.requests.iter().map(|r| r.messages.len()).sum();
+    assert_eq!(sent, count, "each check sent once");
     assert!(ana.db().pending_ids().expect("pending").is_empty());
 }
 
@@ -227,4 +236,34 @@ fn an_idle_resync_costs_the_same_whatever_the_number_of_checks() {
         "idle bytes grew with the store: {small} for 10, {large} for 1000"
     );
     assert!(large < 1024, "an idle sync stays under 1 KB: {large}");
+}
+
+#[test]
+fn large_pushes_go_in_requests_bounded_in_bytes() {
+    let mut server = LocalServer::default();
+    let (_a, mut ana) = new_store("ana", Role::Inspector);
+    let letters: Vec<char> = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي ".chars().collect();
+    let mut seed: u64 = 7;
+    for _ in 0..20 {
+        let notes: String = (0..3_000)
+            .map(|_| {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                letters[(seed >> 33) as usize % letters.len()]
+            })
+            .collect();
+        let mut record = bakery(&[]);
+        record.notes = Some(notes);
+        record.record(&mut ana).expect("record");
+    }
+    let push = sync(&mut ana, &mut server);
+    assert_eq!(push.sent, 20);
+    assert!(server.requests.len() > 1, "split by bytes: {push:?}");
+    for request in &server.requests {
+        let bytes: usize = request.messages.iter().map(|m| m.message.len()).sum();
+        assert!(
+            request.messages.len() <= 1 || bytes <= BATCH_BYTES,
+            "{bytes} bytes"
+        );
+    }
+    assert!(ana.db().pending_ids().expect("pending").is_empty());
 }

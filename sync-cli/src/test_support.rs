@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use fieldsync_schema::wire::{MAX_MESSAGES_PER_REQUEST, SyncRequest};
+use fieldsync_schema::wire::SyncRequest;
 use fieldsync_schema::{CheckDoc, CheckId, Role};
-use fieldsync_server::sync::sync_round;
+use fieldsync_server::sync::{Limits, sync_round};
 use fieldsync_server::{AppState, Config};
 use tempfile::TempDir;
 
@@ -104,12 +104,11 @@ impl Transport for LocalServer {
                 message.message = vec![0, 1, 2, 3];
             }
         }
-        let limit = if self.page == 0 {
-            MAX_MESSAGES_PER_REQUEST
-        } else {
-            self.page
-        };
-        let response = sync_round(self.store.as_ref(), &sent, limit).expect("server round");
+        let mut limits = Limits::default();
+        if self.page > 0 {
+            limits.reply_messages = self.page;
+        }
+        let response = sync_round(self.store.as_ref(), &sent, &limits).expect("server round");
         Ok(Exchange {
             bytes_up: serde_json::to_vec(request).expect("json").len() as u64,
             bytes_down: serde_json::to_vec(&response).expect("json").len() as u64,

@@ -28,9 +28,13 @@ pub async fn sync(
     if request.device.id.trim().is_empty() {
         return Err(ApiError::bad_request("device.id must not be empty"));
     }
-    let limit = state.reply_limit();
+    let limits = crate::sync::Limits {
+        reply_messages: state.reply_limit(),
+        document_bytes: state.max_document_bytes(),
+        ..crate::sync::Limits::default()
+    };
     let response = state
-        .run(move |store| Ok(crate::sync::sync_round(store, &request, limit)?))
+        .run(move |store| Ok(crate::sync::sync_round(store, &request, &limits)?))
         .await?;
     Ok(Json(response))
 }

@@ -5,7 +5,9 @@ use fieldsync_schema::sync::{needs_delivery, trust_their_heads};
 use fieldsync_schema::wire::DocMessage;
 use fieldsync_schema::{Catalog, CheckDoc, CheckId};
 
-use super::{INTERNAL, INVALID_CHECK, MALFORMED_MESSAGE, Round, put_state, stored_state};
+use super::{
+    INTERNAL, INVALID_CHECK, MALFORMED_MESSAGE, Round, TOO_LARGE, put_state, stored_state,
+};
 use crate::store::{DocRecord, Sent, StoreError, SyncBatch};
 
 /// Why a message got no reply.
@@ -44,6 +46,17 @@ pub(super) fn receive(
     incoming: &DocMessage,
 ) -> Result<Option<DocMessage>, Refusal> {
     let check = incoming.check;
+    let limit = round.limits.document_bytes;
+    if incoming.message.len() > limit {
+        return Err(reject(
+            TOO_LARGE,
+            format!(
+                "sync message for check {check} is {} bytes; this server accepts at most {limit} \
+                 bytes per document (--max-document-bytes)",
+                incoming.message.len()
+            ),
+        ));
+    }
     let message = Message::decode(&incoming.message).map_err(|e| {
         reject(
             MALFORMED_MESSAGE,
@@ -134,6 +147,17 @@ fn store_changed(
     })?;
     let heads = doc.heads();
     let bytes = doc.save();
+    let limit = round.limits.document_bytes;
+    if bytes.len() > limit {
+        return Err(reject(
+            TOO_LARGE,
+            format!(
+                "check {check} would grow to {} bytes; this server stores at most {limit} bytes \
+                 per document (--max-document-bytes)",
+                bytes.len()
+            ),
+        ));
+    }
     let seq = batch.store_check(&DocRecord {
         check,
         bytes: &bytes,

@@ -22,7 +22,7 @@ use std::collections::HashSet;
 use automerge::ActorId;
 use automerge::sync::State;
 use fieldsync_schema::sync::load_state;
-use fieldsync_schema::wire::{Rejection, SyncRequest, SyncResponse};
+use fieldsync_schema::wire::{DocMessage, Rejection, SyncRequest, SyncResponse};
 use fieldsync_schema::{Author, CheckId, Role};
 
 use crate::store::{PeerState, Quarantined, Sent, Store, StoreError, SyncBatch};
@@ -31,6 +31,8 @@ use crate::store::{PeerState, Quarantined, Sent, Store, StoreError, SyncBatch};
 pub const MALFORMED_MESSAGE: &str = "malformed_message";
 /// Rejection code: the message would make the document an invalid check.
 pub const INVALID_CHECK: &str = "invalid_check";
+/// Rejection code: the message or the merged document is larger than `--max-document-bytes`.
+pub const TOO_LARGE: &str = "too_large";
 /// Rejection code: the server could not process the document (details in its log).
 pub const INTERNAL: &str = "internal";
 
@@ -43,18 +45,42 @@ pub fn server_author() -> Author {
     }
 }
 
+/// Bounds of one round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most messages in a response (replies first, then changed documents).
+    pub reply_messages: usize,
+    /// Most bytes of messages in a response; a single larger message still goes alone.
+    pub reply_bytes: usize,
+    /// Largest sync message, and largest stored document, in bytes
+    /// (`--max-document-bytes`); larger ones are rejected `too_large`.
+    pub document_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            reply_messages: fieldsync_schema::wire::MAX_MESSAGES_PER_REQUEST,
+            reply_bytes: 2 * fieldsync_schema::wire::BATCH_BYTES,
+            document_bytes: 1024 * 1024,
+        }
+    }
+}
+
 /// What every step of a round needs to know.
 struct Round<'a> {
     device: &'a str,
     cursor: u64,
     actor: ActorId,
     author: Author,
+    limits: Limits,
 }
 
 /// Runs one sync round for `request` in one write transaction and returns the response.
 ///
-/// At most `reply_limit` messages are returned (replies first, then changed documents); when
-/// changed documents are left out, `more` is true and `cursor` stops before them. The caller
+/// At most `limits.reply_messages` messages and about `limits.reply_bytes` bytes are returned
+/// (replies first, then changed documents); when changed documents are left out, `more` is
+/// true and `cursor` stops before them. The caller
 /// enforces [`fieldsync_schema::wire::MAX_MESSAGES_PER_REQUEST`] on the request.
 ///
 /// # Errors
@@ -64,17 +90,18 @@ struct Round<'a> {
 pub fn sync_round(
     store: &dyn Store,
     request: &SyncRequest,
-    reply_limit: usize,
+    limits: &Limits,
 ) -> Result<SyncResponse, StoreError> {
     let round = Round {
         device: &request.device.id,
         cursor: request.cursor,
         actor: store.server_actor(),
         author: server_author(),
+        limits: *limits,
     };
     let mut response = None;
     store.sync_batch(&mut |batch| {
-        response = Some(run(batch, &round, request, reply_limit)?);
+        response = Some(run(batch, &round, request)?);
         Ok(())
     })?;
     let response = response.unwrap_or_else(|| SyncResponse {
@@ -99,7 +126,6 @@ fn run(
     batch: &mut dyn SyncBatch,
     round: &Round<'_>,
     request: &SyncRequest,
-    reply_limit: usize,
 ) -> Result<SyncResponse, StoreError> {
     let server = round.actor.to_hex_string();
     let latest = batch.latest_seq()?;
@@ -134,7 +160,13 @@ fn run(
                     check: message.check,
                     device: round.device.to_owned(),
                     reason: format!("{code}: {why}"),
-                    message: message.message.clone(),
+                    // An oversized payload is not kept: the device still holds it, and
+                    // storing it would let one device fill the server's disk.
+                    message: if code == TOO_LARGE {
+                        Vec::new()
+                    } else {
+                        message.message.clone()
+                    },
                     received_at: String::new(),
                 })?;
                 rejected.push(Rejection {
@@ -145,7 +177,12 @@ fn run(
             }
         }
     }
-    let budget = reply_limit.saturating_sub(messages.len());
+    let used = messages.iter().map(|m: &DocMessage| m.message.len()).sum();
+    let budget = outgoing::Budget {
+        messages: round.limits.reply_messages.saturating_sub(messages.len()),
+        bytes: round.limits.reply_bytes.saturating_sub(used),
+        empty: messages.is_empty(),
+    };
     let changed = outgoing::changed(batch, round, request.cursor, &answered, budget)?;
     messages.extend(changed.messages);
     Ok(SyncResponse {

@@ -20,59 +20,110 @@ pub(super) struct Outgoing {
     pub(super) more: bool,
 }
 
+/// What a response may still carry after the replies.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Budget {
+    /// Messages left.
+    pub(super) messages: usize,
+    /// Message bytes left.
+    pub(super) bytes: usize,
+    /// True when the response carries nothing yet: one message goes whatever its size.
+    pub(super) empty: bool,
+}
+
 /// Builds messages for the documents with `seq > cursor` that were not `answered` already,
-/// ascending by `seq`, at most `budget` of them.
+/// ascending by `seq`, within `budget`.
 pub(super) fn changed(
     batch: &mut dyn SyncBatch,
     round: &Round<'_>,
     cursor: u64,
     answered: &HashSet<CheckId>,
-    budget: usize,
+    mut budget: Budget,
 ) -> Result<Outgoing, StoreError> {
     let latest = batch.latest_seq()?;
     // Each row is either answered or costs budget, so one more row than that tells us
     // whether the budget cut the list.
-    let rows = batch.changed_since(cursor, budget + answered.len() + 1)?;
+    let rows = batch.changed_since(cursor, budget.messages + answered.len() + 1)?;
     let mut out = Outgoing {
         messages: Vec::new(),
         cursor: latest,
         more: false,
     };
     let mut covered = cursor;
-    let mut left = budget;
     for row in rows {
         if answered.contains(&row.check) {
             covered = row.seq;
             continue;
         }
-        if left == 0 {
+        let prepared = if budget.messages == 0 {
+            None
+        } else {
+            Some(prepare(batch, round, row)?)
+        };
+        let fits = |p: &Prepared| budget.empty || p.bytes() <= budget.bytes;
+        let Some(prepared) = prepared.filter(fits) else {
             out.cursor = covered;
             out.more = true;
             return Ok(out);
-        }
-        left -= 1;
-        out.messages.extend(message_for(batch, round, row)?);
+        };
+        budget.messages -= 1;
+        budget.bytes = budget.bytes.saturating_sub(prepared.bytes());
+        budget.empty = false;
+        out.messages.extend(prepared.commit(batch, round)?);
         covered = row.seq;
     }
     Ok(out)
 }
 
+/// A primed message for one changed document, not yet committed to the response.
+struct Prepared {
+    check: CheckId,
+    message: Option<Vec<u8>>,
+    state: Option<(automerge::sync::State, Sent)>,
+}
+
+impl Prepared {
+    fn bytes(&self) -> usize {
+        self.message.as_ref().map_or(0, Vec::len)
+    }
+
+    /// Stores the device's sync state (remembering the version sent) and yields the message.
+    fn commit(
+        self,
+        batch: &mut dyn SyncBatch,
+        round: &Round<'_>,
+    ) -> Result<Option<DocMessage>, StoreError> {
+        if let Some((state, sent)) = &self.state {
+            put_state(batch, round.device, self.check, state, Some(sent.clone()))?;
+        }
+        Ok(self.message.map(|message| DocMessage {
+            check: self.check,
+            message,
+        }))
+    }
+}
+
 /// A primed message carrying every change of `row`'s document since the state shared with
 /// the device. A document that no longer loads is logged and skipped (it must not block
 /// every device's cursor).
-fn message_for(
+fn prepare(
     batch: &mut dyn SyncBatch,
     round: &Round<'_>,
     row: Changed,
-) -> Result<Option<DocMessage>, StoreError> {
+) -> Result<Prepared, StoreError> {
+    let skipped = Prepared {
+        check: row.check,
+        message: None,
+        state: None,
+    };
     let Some(stored) = batch.load(row.check)? else {
-        return Ok(None);
+        return Ok(skipped);
     };
     let mut doc = match CheckDoc::load(&stored.bytes) {
         Ok(doc) => doc,
         Err(err) => {
             tracing::error!(check = %row.check, seq = row.seq, error = %err, "stored document does not load; not sent");
-            return Ok(None);
+            return Ok(skipped);
         }
     };
     let mut state = stored_state(batch, round.device, row.check, round.cursor)?;
@@ -82,9 +133,9 @@ fn message_for(
         seq: stored.seq,
         heads: doc.heads(),
     };
-    put_state(batch, round.device, row.check, &state, Some(sent))?;
-    Ok(message.map(|m| DocMessage {
+    Ok(Prepared {
         check: row.check,
-        message: m.encode(),
-    }))
+        message: message.map(|m| m.encode()),
+        state: Some((state, sent)),
+    })
 }

@@ -1,6 +1,7 @@
 //! Route tests of fieldsync-server: the real router over a temporary SQLite store, driven
 //! with `tower::ServiceExt::oneshot` (no sockets). One test binary, a module per suite.
 
+mod limits;
 mod read;
 mod support;
 mod sync;

@@ -99,6 +99,6 @@ fn refresh_links(
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod output_tests;
+#[cfg(test)]
+mod tests;
