@@ -19,7 +19,9 @@ use fieldsync_schema::{CheckDoc, CheckId};
 use crate::store::{Db, Store, heads_text};
 use crate::sync_client::Transport;
 
-/// Rounds after which a sync gives up (the server keeps asking for more).
+/// Rounds in a row in which no document moved (none sent with changes, received or
+/// acknowledged) after which a sync gives up: the server keeps asking for more without
+/// giving anything. A long sync that makes progress is never cut short.
 pub const MAX_ROUNDS: u32 = 50;
 
 /// What a sync did, for the summary line.
@@ -54,6 +56,7 @@ struct Outgoing {
 struct Applied {
     replies: Vec<Outgoing>,
     received: usize,
+    acknowledged: usize,
 }
 
 /// What a sync run reports while it goes, for progress display.
@@ -114,7 +117,7 @@ pub fn run(
 ///
 /// # Errors
 /// A transport failure (earlier rounds stay applied), a store failure, a malformed message
-/// from the server, or more than [`MAX_ROUNDS`] rounds.
+/// from the server, or [`MAX_ROUNDS`] rounds in a row without progress.
 pub fn run_observed(
     store: &mut Store,
     transport: &mut dyn Transport,
@@ -127,13 +130,17 @@ pub fn run_observed(
     let mut sent_ids: BTreeSet<CheckId> = BTreeSet::new();
     let mut summary = Summary::default();
     let mut resets = 0;
+    let mut stalled = 0;
     observer.started(store.db().pending_ids()?.len());
     loop {
-        if summary.rounds >= MAX_ROUNDS {
-            bail!("sync did not finish after {MAX_ROUNDS} round trips; run `fieldsync sync` again");
+        if stalled >= MAX_ROUNDS {
+            bail!(
+                "sync made no progress in {MAX_ROUNDS} round trips in a row; run `fieldsync sync` again"
+            );
         }
         let batch = next_batch(store.db(), &mut queue, &mut sent_ids)?;
-        summary.sent += batch.iter().filter(|o| o.has_changes).count();
+        let sending = batch.iter().filter(|o| o.has_changes).count();
+        summary.sent += sending;
         let sent: Vec<(CheckId, Vec<ChangeHash>)> = batch
             .iter()
             .map(|o| (o.message.check, o.heads.clone()))
@@ -169,6 +176,8 @@ pub fn run_observed(
         })?;
         cursor = response.cursor;
         summary.received += applied.received;
+        let moved = sending + applied.received + applied.acknowledged;
+        stalled = if moved > 0 { 0 } else { stalled + 1 };
         for rejection in &response.rejected {
             observer.rejected(rejection);
         }
@@ -282,6 +291,7 @@ fn apply_response(
         let mut state = State::new();
         state.shared_heads = heads.clone();
         db.acknowledge(*id, &heads_text(heads), &state.encode())?;
+        applied.acknowledged += 1;
     }
     applied.replies = replies.into_values().collect();
     db.set_cursor(response.cursor)?;

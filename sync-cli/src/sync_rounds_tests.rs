@@ -207,7 +207,10 @@ fn a_failed_round_leaves_the_store_untouched() {
 fn a_server_that_never_finishes_is_given_up_on() {
     let (_a, mut ana) = new_store("ana", Role::Inspector);
     let err = run(&mut ana, &mut Broken { more: true }, |_| {}).expect_err("gives up");
-    assert!(err.to_string().contains("50 round trips"), "{err}");
+    assert!(
+        err.to_string().contains("no progress in 50 round trips"),
+        "{err}"
+    );
     assert_eq!(ana.db().meta().expect("meta").cursor, u64::from(MAX_ROUNDS));
 }
 
@@ -266,4 +269,20 @@ fn large_pushes_go_in_requests_bounded_in_bytes() {
         );
     }
     assert!(ana.db().pending_ids().expect("pending").is_empty());
+}
+
+#[test]
+fn a_long_sync_that_makes_progress_is_not_cut_short() {
+    let mut server = LocalServer::default();
+    let (_a, mut ana) = new_store("ana", Role::Inspector);
+    let count = MAX_ROUNDS as usize + 10;
+    for _ in 0..count {
+        bakery(&[]).record(&mut ana).expect("record");
+    }
+    sync(&mut ana, &mut server);
+    server.page = 1;
+    let (_b, mut bilal) = new_store("bilal", Role::Inspector);
+    let pull = sync(&mut bilal, &mut server);
+    assert_eq!(pull.received, count);
+    assert!(pull.rounds as usize >= count, "{pull:?}");
 }
