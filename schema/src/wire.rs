@@ -30,8 +30,24 @@ pub struct SyncRequest {
     pub device: DeviceInfo,
     /// Highest server sequence number the device has applied.
     pub cursor: u64,
+    /// Which changed documents the server sends besides replies (default [`Receive::All`]).
+    #[serde(default)]
+    pub receive: Receive,
     /// At most [`MAX_MESSAGES_PER_REQUEST`] sync messages.
     pub messages: Vec<DocMessage>,
+}
+
+/// Which documents a device receives from the server.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Receive {
+    /// Every check changed since the cursor (supervisors; inspectors sharing checks).
+    #[default]
+    All,
+    /// Only changes to checks the device already holds (its own, and those it received
+    /// before): reviews, co-inspectors' edits and conflicts reach it, other inspectors' new
+    /// checks do not. For inspectors on poor links.
+    Own,
 }
 
 /// Most documents one sync request may carry; clients split larger syncs into rounds.
@@ -173,6 +189,7 @@ mod tests {
                 role: Role::Inspector,
             },
             cursor: 7,
+            receive: Default::default(),
             messages: vec![DocMessage {
                 check: CheckId::new(),
                 message: vec![0x42, 0, 255],

@@ -210,6 +210,7 @@ mod tests {
                 role: fieldsync_schema::Role::Inspector,
             },
             cursor: 0,
+            receive: Default::default(),
             messages: vec![],
         };
         let err = transport.exchange(&request).expect_err("nothing listens");

@@ -125,6 +125,7 @@ pub fn run_observed(
 ) -> anyhow::Result<Summary> {
     let meta = store.db().meta()?;
     let device = meta.device_info();
+    let receive = store.db().receive()?;
     let mut cursor = meta.cursor;
     let mut queue: VecDeque<Outgoing> = VecDeque::new();
     let mut sent_ids: BTreeSet<CheckId> = BTreeSet::new();
@@ -148,6 +149,7 @@ pub fn run_observed(
         let request = SyncRequest {
             device: device.clone(),
             cursor,
+            receive,
             messages: batch.into_iter().map(|o| o.message).collect(),
         };
         let exchange = transport.exchange(&request)?;

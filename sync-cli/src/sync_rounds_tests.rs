@@ -286,3 +286,44 @@ fn a_long_sync_that_makes_progress_is_not_cut_short() {
     assert_eq!(pull.received, count);
     assert!(pull.rounds as usize >= count, "{pull:?}");
 }
+
+#[test]
+fn a_device_that_receives_its_own_gets_reviews_but_not_other_inspectors_checks() {
+    use crate::commands::review::{Decision, Review};
+    use fieldsync_schema::{ReviewState, wire::Receive};
+
+    let mut server = LocalServer::default();
+    let (_a, mut ana) = new_store("ana", Role::Inspector);
+    ana.db().set_receive(Receive::Own).expect("own");
+    let (_b, mut bilal) = new_store("bilal", Role::Inspector);
+    let (_s, mut sara) = new_store("sara", Role::Supervisor);
+    let mine = bakery(&[]).record(&mut ana).expect("record");
+    sync(&mut ana, &mut server);
+    bakery(&[]).record(&mut bilal).expect("record");
+    sync(&mut bilal, &mut server);
+
+    let pull = sync(&mut ana, &mut server);
+    assert_eq!(
+        pull.received, 0,
+        "bilal's check does not come down: {pull:?}"
+    );
+    assert_eq!(only_check(&ana).check.id, mine);
+
+    sync(&mut sara, &mut server);
+    assert_eq!(
+        sara.db().checks().expect("checks").readable.len(),
+        2,
+        "supervisors get all"
+    );
+    Review {
+        id: mine.to_string(),
+        state: Decision::Approved,
+        comment: "ok".into(),
+    }
+    .apply(&mut sara)
+    .expect("review");
+    sync(&mut sara, &mut server);
+    let pull = sync(&mut ana, &mut server);
+    assert_eq!(pull.received, 1, "{pull:?}");
+    assert_eq!(only_check(&ana).check.review.state, ReviewState::Approved);
+}

@@ -253,11 +253,17 @@ pub trait SyncBatch {
     /// A database error.
     fn quarantine(&mut self, entry: &Quarantined) -> Result<(), StoreError>;
 
-    /// Documents with `seq > cursor`, ascending by sequence, at most `limit` of them.
+    /// Documents with `seq > cursor`, ascending by sequence, at most `limit` of them; with
+    /// `held_by`, only documents that device holds (it sent or received them before).
     ///
     /// # Errors
     /// A database error, or a stored check id that is not a UUID.
-    fn changed_since(&mut self, cursor: u64, limit: usize) -> Result<Vec<Changed>, StoreError>;
+    fn changed_since(
+        &mut self,
+        cursor: u64,
+        limit: usize,
+        held_by: Option<&str>,
+    ) -> Result<Vec<Changed>, StoreError>;
 
     /// The highest change sequence stored (0 when there are no documents).
     ///

@@ -153,13 +153,21 @@ impl SyncBatch for Batch<'_, '_> {
         Ok(())
     }
 
-    fn changed_since(&mut self, cursor: u64, limit: usize) -> Result<Vec<Changed>, StoreError> {
+    fn changed_since(
+        &mut self,
+        cursor: u64,
+        limit: usize,
+        held_by: Option<&str>,
+    ) -> Result<Vec<Changed>, StoreError> {
         let cursor = i64::try_from(cursor).unwrap_or(i64::MAX);
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let mut stmt = self.tx.prepare_cached(
-            "SELECT check_id, seq FROM documents WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            "SELECT d.check_id, d.seq FROM documents d
+             WHERE d.seq > ?1 AND (?3 IS NULL OR EXISTS (
+                 SELECT 1 FROM sync_states s WHERE s.device = ?3 AND s.check_id = d.check_id))
+             ORDER BY d.seq LIMIT ?2",
         )?;
-        let rows = stmt.query_map(params![cursor, limit], |r| {
+        let rows = stmt.query_map(params![cursor, limit, held_by], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
         })?;
         let mut out = Vec::new();

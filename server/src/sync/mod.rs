@@ -22,7 +22,7 @@ use std::collections::HashSet;
 use automerge::ActorId;
 use automerge::sync::State;
 use fieldsync_schema::sync::load_state;
-use fieldsync_schema::wire::{DocMessage, Rejection, SyncRequest, SyncResponse};
+use fieldsync_schema::wire::{DocMessage, Receive, Rejection, SyncRequest, SyncResponse};
 use fieldsync_schema::{Author, CheckId, Role};
 
 use crate::store::{PeerState, Quarantined, Sent, Store, StoreError, SyncBatch};
@@ -74,6 +74,8 @@ struct Round<'a> {
     actor: ActorId,
     author: Author,
     limits: Limits,
+    /// Only documents the device holds, when it asked for [`Receive::Own`].
+    held_only: bool,
 }
 
 /// Runs one sync round for `request` in one write transaction and returns the response.
@@ -98,6 +100,7 @@ pub fn sync_round(
         actor: store.server_actor(),
         author: server_author(),
         limits: *limits,
+        held_only: request.receive == Receive::Own,
     };
     let mut response = None;
     store.sync_batch(&mut |batch| {

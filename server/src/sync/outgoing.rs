@@ -43,7 +43,8 @@ pub(super) fn changed(
     let latest = batch.latest_seq()?;
     // Each row is either answered or costs budget, so one more row than that tells us
     // whether the budget cut the list.
-    let rows = batch.changed_since(cursor, budget.messages + answered.len() + 1)?;
+    let held_by = round.held_only.then_some(round.device);
+    let rows = batch.changed_since(cursor, budget.messages + answered.len() + 1, held_by)?;
     let mut out = Outgoing {
         messages: Vec::new(),
         cursor: latest,

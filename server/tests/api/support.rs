@@ -218,6 +218,7 @@ impl Device {
         SyncRequest {
             device: self.info.clone(),
             cursor: self.cursor,
+            receive: Default::default(),
             messages,
         }
     }

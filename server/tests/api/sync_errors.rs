@@ -88,6 +88,7 @@ async fn a_document_without_the_check_layout_is_rejected_naming_the_field() {
     let request = SyncRequest {
         device: Device::new("ana").info,
         cursor: 0,
+        receive: Default::default(),
         messages: vec![raw_push(&mut doc, check)],
     };
     let response = app.sync(&request).await;
@@ -127,6 +128,7 @@ async fn a_document_of_another_check_is_rejected_naming_both_ids() {
     let request = SyncRequest {
         device: ana.info.clone(),
         cursor: 0,
+        receive: Default::default(),
         messages: vec![message],
     };
     let response = app.sync(&request).await;
@@ -225,6 +227,7 @@ async fn too_many_messages_or_bytes_get_413_json() {
     let request = SyncRequest {
         device: Device::new("ana").info,
         cursor: 0,
+        receive: Default::default(),
         messages: vec![message; MAX_MESSAGES_PER_REQUEST + 1],
     };
     let (status, json) = app

@@ -170,6 +170,7 @@ pub fn sync_body(len: usize) -> Vec<u8> {
             role: Role::Inspector,
         },
         cursor: 0,
+        receive: Default::default(),
         messages: Vec::new(),
     };
     let mut body = serde_json::to_vec(&request).expect("json");

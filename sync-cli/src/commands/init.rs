@@ -5,6 +5,7 @@ use std::path::Path;
 use anyhow::{Context as _, bail};
 use clap::{Args, ValueEnum};
 use fieldsync_schema::Role;
+use fieldsync_schema::wire::Receive;
 
 use super::check_name;
 use crate::store::{NewIdentity, Store};
@@ -22,6 +23,29 @@ pub struct Init {
     /// The fieldsync server to sync with (can also be given to `sync` later).
     #[arg(long, value_name = "URL")]
     pub server: Option<String>,
+    /// Which checks this device receives: `all` changed checks, or only `own` (checks it
+    /// recorded or already holds: reviews and co-inspectors' edits still arrive). `own`
+    /// saves a poor link from downloading every other inspector's checks.
+    #[arg(long, value_enum, default_value_t = ReceiveArg::All)]
+    pub receive: ReceiveArg,
+}
+
+/// Which checks a device receives (see [`fieldsync_schema::wire::Receive`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReceiveArg {
+    /// Every changed check.
+    All,
+    /// Only checks this device holds.
+    Own,
+}
+
+impl From<ReceiveArg> for Receive {
+    fn from(arg: ReceiveArg) -> Receive {
+        match arg {
+            ReceiveArg::All => Receive::All,
+            ReceiveArg::Own => Receive::Own,
+        }
+    }
 }
 
 /// The roles a device user can have.
@@ -53,6 +77,7 @@ impl Init {
         let identity = NewIdentity::generate(name, self.role.into(), server);
         let store = Store::init(home, &identity)
             .with_context(|| format!("initialising the store in {}", home.display()))?;
+        store.db().set_receive(self.receive.into())?;
         let meta = store.db().meta()?;
         eprintln!(
             "تم إنشاء المخزن / store created: {} ({} {}, device {})",

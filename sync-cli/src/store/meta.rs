@@ -1,7 +1,7 @@
 //! The `meta` row: who this device is and how far it has synced.
 
 use automerge::ActorId;
-use fieldsync_schema::wire::DeviceInfo;
+use fieldsync_schema::wire::{DeviceInfo, Receive};
 use fieldsync_schema::{Author, Role};
 use rusqlite::{OptionalExtension, params};
 
@@ -193,6 +193,41 @@ impl Db<'_> {
     pub fn set_server_id(&self, server_id: &str) -> Result<(), StoreError> {
         self.conn
             .execute("UPDATE meta SET server_id = ?1 WHERE id = 1", [server_id])?;
+        Ok(())
+    }
+}
+
+impl Db<'_> {
+    /// Which documents this device asks the server for.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] for an unknown stored value; SQLite failures.
+    pub fn receive(&self) -> Result<Receive, StoreError> {
+        let text: String =
+            self.conn
+                .query_row("SELECT receive FROM meta WHERE id = 1", [], |r| r.get(0))?;
+        match text.as_str() {
+            "all" => Ok(Receive::All),
+            "own" => Ok(Receive::Own),
+            other => Err(StoreError::Corrupt {
+                what: "meta.receive".into(),
+                reason: format!("unknown value {other:?}"),
+            }),
+        }
+    }
+
+    /// Sets which documents this device asks the server for. Switching to `all` takes effect
+    /// for checks changed from now on; checks the server had before are not fetched again.
+    ///
+    /// # Errors
+    /// SQLite failures.
+    pub fn set_receive(&self, receive: Receive) -> Result<(), StoreError> {
+        let text = match receive {
+            Receive::All => "all",
+            Receive::Own => "own",
+        };
+        self.conn
+            .execute("UPDATE meta SET receive = ?1 WHERE id = 1", [text])?;
         Ok(())
     }
 }

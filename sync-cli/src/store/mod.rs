@@ -46,6 +46,7 @@ pub const DB_FILE: &str = "fieldsync.db";
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/001_init.sql")),
     M::up(include_str!("migrations/002_server_id.sql")),
+    M::up(include_str!("migrations/003_receive.sql")),
 ];
 
 /// Why the local store could not do what was asked. Every variant names what it concerns.
