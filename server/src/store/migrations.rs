@@ -13,6 +13,7 @@ use super::StoreError;
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/001_initial.sql")),
     M::up(include_str!("../../migrations/002_sent_heads.sql")),
+    M::up(include_str!("../../migrations/003_checksum.sql")),
 ];
 
 /// The schema version this binary writes.

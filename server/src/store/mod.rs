@@ -81,6 +81,11 @@ pub struct StoredDoc {
     pub bytes: Vec<u8>,
     /// Server change sequence of this version.
     pub seq: u64,
+    /// The heads of this version.
+    pub heads: Vec<ChangeHash>,
+    /// True when the bytes match the checksum stored with them (false when they do not, or
+    /// no checksum was stored): only verified bytes are served without loading them.
+    pub verified: bool,
 }
 
 /// A document to store after a sync message changed it, with its index columns.

@@ -35,18 +35,41 @@ fn corrupt(id: &str, detail: impl std::fmt::Display) -> StoreError {
 pub(crate) fn load(conn: &Connection, check: CheckId) -> Result<Option<StoredDoc>, StoreError> {
     let id = check.to_string();
     let row = conn
-        .prepare_cached("SELECT bytes, seq FROM documents WHERE check_id = ?1")?
+        .prepare_cached("SELECT bytes, seq, heads, checksum FROM documents WHERE check_id = ?1")?
         .query_row([&id], |r| {
-            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?))
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<Vec<u8>>>(3)?,
+            ))
         })
         .optional()?;
-    row.map(|(bytes, seq)| {
+    row.map(|(bytes, seq, heads, stored_checksum)| {
         Ok(StoredDoc {
+            verified: stored_checksum.is_some_and(|c| c == checksum(&bytes)),
             bytes,
             seq: to_u64(seq, &id)?,
+            heads: parse_heads(&heads).map_err(|detail| StoreError::Corrupt {
+                what: format!("documents.heads of check {id}"),
+                detail,
+            })?,
         })
     })
     .transpose()
+}
+
+/// The SHA-256 of a stored document's bytes (column `documents.checksum`).
+pub(crate) fn checksum(bytes: &[u8]) -> Vec<u8> {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes).to_vec()
+}
+
+/// Parses space-separated hex change hashes.
+pub(crate) fn parse_heads(text: &str) -> Result<Vec<automerge::ChangeHash>, String> {
+    text.split_whitespace()
+        .map(|h| h.parse().map_err(|e| format!("{h:?}: {e}")))
+        .collect()
 }
 
 const LIST_CHECKS: &str = "

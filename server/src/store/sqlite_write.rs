@@ -4,7 +4,7 @@ use fieldsync_schema::CheckId;
 use fieldsync_schema::sync::heads_to_hex;
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::sqlite_read::{parse_id, to_u64};
+use super::sqlite_read::{checksum, parse_heads, parse_id, to_u64};
 use super::{Changed, DocRecord, PeerState, Quarantined, Sent, StoreError, StoredDoc, SyncBatch};
 
 /// A sync round's view of the writer's open transaction.
@@ -25,10 +25,11 @@ pub(crate) fn now() -> String {
 
 const UPSERT_DOCUMENT: &str = "
     INSERT INTO documents (check_id, bytes, heads, seq, kind, site_id, site_name_ar, inspector,
-                           observed_at, observed_at_utc, review_state, updated_at)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                           observed_at, observed_at_utc, review_state, updated_at, checksum)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
     ON CONFLICT (check_id) DO UPDATE SET
         bytes = excluded.bytes, heads = excluded.heads, seq = excluded.seq,
+        checksum = excluded.checksum,
         kind = excluded.kind, site_id = excluded.site_id, site_name_ar = excluded.site_name_ar,
         inspector = excluded.inspector, observed_at = excluded.observed_at,
         observed_at_utc = excluded.observed_at_utc, review_state = excluded.review_state,
@@ -61,6 +62,7 @@ impl SyncBatch for Batch<'_, '_> {
                 doc.observed_at_utc,
                 doc.review_state,
                 now(),
+                checksum(doc.bytes),
             ],
         )?;
         self.tx
@@ -189,11 +191,4 @@ impl SyncBatch for Batch<'_, '_> {
                 })?;
         to_u64(max, "max(seq)")
     }
-}
-
-/// Parses space-separated hex change hashes.
-fn parse_heads(text: &str) -> Result<Vec<automerge::ChangeHash>, String> {
-    text.split_whitespace()
-        .map(|h| h.parse().map_err(|e| format!("{h:?}: {e}")))
-        .collect()
 }

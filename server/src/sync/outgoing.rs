@@ -2,13 +2,13 @@
 
 use std::collections::HashSet;
 
-use automerge::sync::SyncDoc;
+use automerge::sync::{ChunkList, Message, MessageFlags, MessageVersion, SyncDoc};
 use fieldsync_schema::sync::prime;
 use fieldsync_schema::wire::DocMessage;
 use fieldsync_schema::{CheckDoc, CheckId};
 
 use super::{Round, put_state, stored_state};
-use crate::store::{Changed, Sent, StoreError, SyncBatch};
+use crate::store::{Changed, Sent, StoreError, StoredDoc, SyncBatch};
 
 /// The changed documents to send and the cursor they cover.
 pub(super) struct Outgoing {
@@ -107,6 +107,12 @@ impl Prepared {
 /// A primed message carrying every change of `row`'s document since the state shared with
 /// the device. A document that no longer loads is logged and skipped (it must not block
 /// every device's cursor).
+///
+/// A device that holds nothing of the document (no shared heads) gets the stored bytes as
+/// they are, in a V2 message: that is exactly what Automerge would send (the saved
+/// document), without loading and re-saving it. This is the common case of fan-out. Only
+/// bytes that match their stored checksum go out this way; others are loaded, which
+/// detects damage.
 fn prepare(
     batch: &mut dyn SyncBatch,
     round: &Round<'_>,
@@ -120,6 +126,18 @@ fn prepare(
     let Some(stored) = batch.load(row.check)? else {
         return Ok(skipped);
     };
+    let mut state = stored_state(batch, round.device, row.check, round.cursor)?;
+    let sent = Sent {
+        seq: stored.seq,
+        heads: stored.heads.clone(),
+    };
+    if state.shared_heads.is_empty() && stored.verified {
+        return Ok(Prepared {
+            check: row.check,
+            message: Some(whole_document(&stored).encode()),
+            state: Some((state, sent)),
+        });
+    }
     let mut doc = match CheckDoc::load(&stored.bytes) {
         Ok(doc) => doc,
         Err(err) => {
@@ -127,16 +145,25 @@ fn prepare(
             return Ok(skipped);
         }
     };
-    let mut state = stored_state(batch, round.device, row.check, round.cursor)?;
     prime(&mut state);
     let message = doc.automerge().sync().generate_sync_message(&mut state);
-    let sent = Sent {
-        seq: stored.seq,
-        heads: doc.heads(),
-    };
     Ok(Prepared {
         check: row.check,
         message: message.map(|m| m.encode()),
         state: Some((state, sent)),
     })
+}
+
+/// The sync message Automerge sends a peer that has nothing: the whole saved document.
+fn whole_document(stored: &StoredDoc) -> Message {
+    let mut flags = MessageFlags::new();
+    flags.set(MessageFlags::SUPPORTS_SYNC_RESET);
+    Message {
+        heads: stored.heads.clone(),
+        need: Vec::new(),
+        have: Vec::new(),
+        changes: ChunkList::from(stored.bytes.clone()),
+        flags: Some(flags),
+        version: MessageVersion::V2,
+    }
 }
