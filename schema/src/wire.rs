@@ -31,10 +31,18 @@ pub struct SyncRequest {
     /// Highest server sequence number the device has applied.
     pub cursor: u64,
     /// Which changed documents the server sends besides replies (default [`Receive::All`]).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Receive::is_all")]
     pub receive: Receive,
     /// At most [`MAX_MESSAGES_PER_REQUEST`] sync messages.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<DocMessage>,
+}
+
+impl Receive {
+    /// True for the default, [`Receive::All`] (left out of requests to save bytes).
+    pub fn is_all(&self) -> bool {
+        *self == Receive::All
+    }
 }
 
 /// Which documents a device receives from the server.
@@ -69,25 +77,30 @@ pub struct DocMessage {
     pub message: Vec<u8>,
 }
 
-/// `POST /api/v1/sync` response.
+/// `POST /api/v1/sync` response. Empty lists and false flags are left out of the JSON (an
+/// idle reconnect is a few dozen bytes each way).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SyncResponse {
-    /// The server's identity (stable for one database, restored backups included). A device
+    /// The server's identity, 16 hex digits (stable for one database, restored backups
+    /// included). A device
     /// that sees a different id is talking to another server: it must forget what it believes
     /// the server has (cursor, acknowledged heads) and sync everything again.
     pub server: String,
     /// True when the device's cursor is ahead of everything this server holds (it was
     /// restored from a backup, or lost data): nothing of the request was processed, and the
     /// device must forget what it believes the server has and sync everything again.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub reset: bool,
     /// The cursor to send next time (all server changes up to it are in this response).
     pub cursor: u64,
     /// True when more changed documents remain past `cursor`: sync again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub more: bool,
     /// Replies and server-initiated messages, one per document.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<DocMessage>,
     /// Documents whose message was refused; the rest of the batch was processed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rejected: Vec<Rejection>,
 }
 

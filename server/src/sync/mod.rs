@@ -67,6 +67,12 @@ impl Default for Limits {
     }
 }
 
+/// The server id announced in responses: the first 16 hex digits (64 bits) of the server's
+/// actor id, random per database, which is plenty to tell two servers apart.
+fn server_id(actor: &ActorId) -> String {
+    actor.to_hex_string().chars().take(16).collect()
+}
+
 /// What every step of a round needs to know.
 struct Round<'a> {
     device: &'a str,
@@ -108,7 +114,7 @@ pub fn sync_round(
         Ok(())
     })?;
     let response = response.unwrap_or_else(|| SyncResponse {
-        server: round.actor.to_hex_string(),
+        server: server_id(&round.actor),
         reset: false,
         cursor: request.cursor,
         more: false,
@@ -130,7 +136,7 @@ fn run(
     round: &Round<'_>,
     request: &SyncRequest,
 ) -> Result<SyncResponse, StoreError> {
-    let server = round.actor.to_hex_string();
+    let server = server_id(&round.actor);
     let latest = batch.latest_seq()?;
     if request.cursor > latest {
         tracing::warn!(
