@@ -6,6 +6,7 @@
 //! methods block: async callers run them on `tokio::task::spawn_blocking`
 //! ([`crate::AppState::run`]). [`SqliteStore`] is the only implementation today.
 
+mod group_commit;
 mod migrations;
 mod sqlite;
 mod sqlite_read;
@@ -64,6 +65,12 @@ pub enum StoreError {
     /// A SQLite statement failed.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The transaction holding this round's changes failed to commit and was rolled back.
+    #[error("the database could not commit this round; nothing of it was kept")]
+    CommitFailed,
+    /// The round panicked (a bug); its changes were rolled back.
+    #[error("internal error while processing the round; nothing of it was kept")]
+    Panicked,
     /// A stored value does not have the shape the store wrote (hand-edited or damaged file).
     #[error("corrupt stored data for {what}: {detail}")]
     Corrupt {

@@ -2,18 +2,19 @@
 
 use fieldsync_schema::CheckId;
 use fieldsync_schema::sync::heads_to_hex;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::sqlite_read::{checksum, parse_heads, parse_id, to_u64};
 use super::{Changed, DocRecord, PeerState, Quarantined, Sent, StoreError, StoredDoc, SyncBatch};
 
 /// A sync round's view of the writer's open transaction.
-pub(crate) struct Batch<'t, 'c> {
-    tx: &'t Transaction<'c>,
+pub(crate) struct Batch<'t> {
+    tx: &'t Connection,
 }
 
-impl<'t, 'c> Batch<'t, 'c> {
-    pub(crate) fn new(tx: &'t Transaction<'c>) -> Self {
+impl<'t> Batch<'t> {
+    /// Verbs over `tx`, a connection inside an open transaction (the group's savepoint).
+    pub(crate) fn new(tx: &'t Connection) -> Self {
         Self { tx }
     }
 }
@@ -35,7 +36,7 @@ const UPSERT_DOCUMENT: &str = "
         observed_at_utc = excluded.observed_at_utc, review_state = excluded.review_state,
         updated_at = excluded.updated_at";
 
-impl SyncBatch for Batch<'_, '_> {
+impl SyncBatch for Batch<'_> {
     fn load(&mut self, check: CheckId) -> Result<Option<StoredDoc>, StoreError> {
         super::sqlite_read::load(self.tx, check)
     }
