@@ -88,17 +88,16 @@ fn set(field: &str, value: u32) -> String {
     }
 }
 
+/// The ids of the checks on the device.
+fn check_ids(store: &Store) -> Vec<CheckId> {
+    let checks = store.db().checks().expect("checks").readable;
+    checks.iter().map(|c| c.check.id).collect()
+}
+
 /// Every change hash of every document on the device.
 fn changes(store: &Store) -> BTreeMap<CheckId, Vec<ChangeHash>> {
-    let ids: Vec<CheckId> = store
-        .db()
-        .checks()
-        .expect("checks")
-        .readable
-        .iter()
-        .map(|c| c.check.id)
-        .collect();
-    ids.into_iter()
+    check_ids(store)
+        .into_iter()
         .map(|id| {
             let mut doc = store.db().load_existing(id).expect("doc").doc;
             let hashes = doc
@@ -151,15 +150,7 @@ fn run_case(devices: usize, ops: &[Op]) -> Result<(), TestCaseError> {
                     outcome.is_ok() || matches!(fault, Fault::LoseResponse),
                     "{outcome:?}"
                 );
-                known[*d] = stores[*d]
-                    .1
-                    .db()
-                    .checks()
-                    .expect("checks")
-                    .readable
-                    .iter()
-                    .map(|c| c.check.id)
-                    .collect();
+                known[*d] = check_ids(&stores[*d].1);
             }
         }
         for (_, store) in &stores {

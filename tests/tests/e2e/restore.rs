@@ -25,8 +25,8 @@ fn record(device: &Device, site: &str) -> Result<String> {
         .to_owned())
 }
 
-fn ids(device: &Device) -> Result<Vec<String>> {
-    let list = device.json(&["list", "--json"])?;
+/// The `id` of every object in a JSON array, sorted.
+fn sorted_ids(list: &Value) -> Vec<String> {
     let mut ids: Vec<String> = list
         .as_array()
         .expect("array")
@@ -34,7 +34,11 @@ fn ids(device: &Device) -> Result<Vec<String>> {
         .map(|c| c["id"].as_str().expect("id").to_owned())
         .collect();
     ids.sort();
-    Ok(ids)
+    ids
+}
+
+fn ids(device: &Device) -> Result<Vec<String>> {
+    Ok(sorted_ids(&device.json(&["list", "--json"])?))
 }
 
 fn server_ids(server: &TestServer) -> Result<Vec<String>> {
@@ -42,14 +46,7 @@ fn server_ids(server: &TestServer) -> Result<Vec<String>> {
         .call()?
         .body_mut()
         .read_json()?;
-    let mut ids: Vec<String> = body
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|c| c["id"].as_str().expect("id").to_owned())
-        .collect();
-    ids.sort();
-    Ok(ids)
+    Ok(sorted_ids(&body))
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {
