@@ -129,17 +129,20 @@ pub fn run_observed(
     let mut cursor = meta.cursor;
     let mut queue: VecDeque<Outgoing> = VecDeque::new();
     let mut sent_ids: BTreeSet<CheckId> = BTreeSet::new();
+    // Pending documents are listed once per run (and after a reset), not every round: the
+    // scan costs milliseconds on a large store, and a round takes one batch off the front.
+    let mut todo: VecDeque<CheckId> = store.db().pending_ids()?.into();
     let mut summary = Summary::default();
     let mut resets = 0;
     let mut stalled = 0;
-    observer.started(store.db().pending_ids()?.len());
+    observer.started(todo.len());
     loop {
         if stalled >= MAX_ROUNDS {
             bail!(
                 "sync made no progress in {MAX_ROUNDS} round trips in a row; run `fieldsync sync` again"
             );
         }
-        let batch = next_batch(store.db(), &mut queue, &mut sent_ids)?;
+        let batch = next_batch(store.db(), &mut queue, &mut todo, &mut sent_ids)?;
         let sending = batch.iter().filter(|o| o.has_changes).count();
         summary.sent += sending;
         let sent: Vec<(CheckId, Vec<ChangeHash>)> = batch
@@ -168,6 +171,7 @@ pub fn run_observed(
             observer.reset(&reason);
             store.write(|db| db.reset_sync(&response.server))?;
             (cursor, queue, sent_ids) = (0, VecDeque::new(), BTreeSet::new());
+            todo = store.db().pending_ids()?.into();
             continue;
         }
         let applied = store.write(|db| {
@@ -186,21 +190,19 @@ pub fn run_observed(
         summary.rejected.extend(response.rejected);
         observer.round(&summary);
         queue.extend(applied.replies);
-        let leftover = store
-            .db()
-            .pending_ids()?
-            .into_iter()
-            .any(|id| !sent_ids.contains(&id));
-        if queue.is_empty() && !leftover && !response.more {
+        todo.retain(|id| !sent_ids.contains(id));
+        if queue.is_empty() && todo.is_empty() && !response.more {
             return Ok(summary);
         }
     }
 }
 
-/// Queued replies first, then primed messages for pending documents not yet sent.
+/// Queued replies first, then primed messages for pending documents (`todo`, front first)
+/// not yet sent in this run, within [`MAX_MESSAGES_PER_REQUEST`] and [`BATCH_BYTES`].
 fn next_batch(
     db: Db<'_>,
     queue: &mut VecDeque<Outgoing>,
+    todo: &mut VecDeque<CheckId>,
     sent_ids: &mut BTreeSet<CheckId>,
 ) -> anyhow::Result<Vec<Outgoing>> {
     let mut batch = Vec::new();
@@ -219,17 +221,20 @@ fn next_batch(
         sent_ids.insert(out.message.check);
         batch.push(out);
     }
-    for id in db.pending_ids()? {
+    while let Some(&id) = todo.front() {
         if sent_ids.contains(&id) {
+            todo.pop_front();
             continue;
         }
         let Some(out) = primed_message(db, id)? else {
+            todo.pop_front();
             sent_ids.insert(id);
             continue;
         };
         if !fits(&batch, bytes, &out) {
             break;
         }
+        todo.pop_front();
         bytes += out.message.message.len();
         sent_ids.insert(id);
         batch.push(out);
