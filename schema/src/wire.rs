@@ -36,6 +36,11 @@ pub struct SyncRequest {
     /// At most [`MAX_MESSAGES_PER_REQUEST`] sync messages.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<DocMessage>,
+    /// How many bytes of messages the device wants in the response at most (its current
+    /// window, see [`BATCH_BYTES`]); the server keeps within [`BATCH_BYTES`] and
+    /// [`MAX_WINDOW_BYTES`]. Absent: [`BATCH_BYTES`] times 2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<u32>,
 }
 
 impl Receive {
@@ -61,11 +66,17 @@ pub enum Receive {
 /// Most documents one sync request may carry; clients split larger syncs into rounds.
 pub const MAX_MESSAGES_PER_REQUEST: usize = 500;
 
-/// Most bytes of sync messages a device puts in one request (a single larger message still
-/// goes alone), and a server in one response. Sized for 2G: 16 KiB is about 6.5 s at
+/// Smallest window: the most bytes of sync messages a device puts in one request at first (a
+/// single larger message still goes alone), and about half of what a server puts in one
+/// response. Sized for 2G: 16 KiB is about 6.5 s at
 /// 20 kbit/s, so a batch fits between the cuts of a poor link and a cut costs at most one
 /// batch. Messages are base64 in JSON, which gzip brings back to about their own size.
 pub const BATCH_BYTES: usize = 16 * 1024;
+
+/// Largest window a device may grow to on a fast link (see [`BATCH_BYTES`]): a device
+/// doubles its window after a quick round and halves it after a slow or failed one, so a
+/// good link is not held to 2G-sized rounds.
+pub const MAX_WINDOW_BYTES: usize = 1024 * 1024;
 
 /// One Automerge sync message (`automerge::sync::Message::encode`) for one check document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -203,6 +214,7 @@ mod tests {
             },
             cursor: 7,
             receive: Default::default(),
+            window: None,
             messages: vec![DocMessage {
                 check: CheckId::new(),
                 message: vec![0x42, 0, 255],

@@ -211,6 +211,7 @@ mod tests {
             },
             cursor: 0,
             receive: Default::default(),
+            window: None,
             messages: vec![],
         };
         let err = transport.exchange(&request).expect_err("nothing listens");

@@ -6,13 +6,15 @@
 //! while replies are queued, pending documents are left, or the server says `more`.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 use automerge::ChangeHash;
 use automerge::sync::{Message, State, SyncDoc as _};
 use fieldsync_schema::sync::{load_state, needs_delivery, prime, trust_their_heads};
 use fieldsync_schema::wire::{
-    BATCH_BYTES, DocMessage, MAX_MESSAGES_PER_REQUEST, Rejection, SyncRequest, SyncResponse,
+    BATCH_BYTES, DocMessage, MAX_MESSAGES_PER_REQUEST, MAX_WINDOW_BYTES, Rejection, SyncRequest,
+    SyncResponse,
 };
 use fieldsync_schema::{CheckDoc, CheckId};
 
@@ -135,6 +137,7 @@ pub fn run_observed(
     let mut summary = Summary::default();
     let mut resets = 0;
     let mut stalled = 0;
+    let mut window = BATCH_BYTES;
     observer.started(todo.len());
     loop {
         if stalled >= MAX_ROUNDS {
@@ -142,7 +145,7 @@ pub fn run_observed(
                 "sync made no progress in {MAX_ROUNDS} round trips in a row; run `fieldsync sync` again"
             );
         }
-        let batch = next_batch(store.db(), &mut queue, &mut todo, &mut sent_ids)?;
+        let batch = next_batch(store.db(), &mut queue, &mut todo, &mut sent_ids, window)?;
         let sending = batch.iter().filter(|o| o.has_changes).count();
         summary.sent += sending;
         let sent: Vec<(CheckId, Vec<ChangeHash>)> = batch
@@ -154,8 +157,11 @@ pub fn run_observed(
             cursor,
             receive,
             messages: batch.into_iter().map(|o| o.message).collect(),
+            window: (window > BATCH_BYTES).then(|| u32::try_from(window).unwrap_or(u32::MAX)),
         };
+        let started = Instant::now();
         let exchange = transport.exchange(&request)?;
+        window = next_window(window, started.elapsed());
         summary.rounds += 1;
         summary.bytes_up += exchange.bytes_up;
         summary.bytes_down += exchange.bytes_down;
@@ -197,20 +203,39 @@ pub fn run_observed(
     }
 }
 
+/// A round trip faster than this doubles the window; one slower than [`SLOW_ROUND`] halves it.
+const FAST_ROUND: Duration = Duration::from_secs(1);
+/// See [`FAST_ROUND`]: on 2G a 16 KiB round takes about 6.5 s, so the window stays small.
+const SLOW_ROUND: Duration = Duration::from_secs(4);
+
+/// The window for the next round: grown on a fast link (up to [`MAX_WINDOW_BYTES`]) so a
+/// good connection is not held to 2G-sized rounds, shrunk on a slow one (down to
+/// [`BATCH_BYTES`]) so a round fits between the cuts of a poor link.
+fn next_window(window: usize, round_trip: Duration) -> usize {
+    if round_trip < FAST_ROUND {
+        (window * 2).min(MAX_WINDOW_BYTES)
+    } else if round_trip > SLOW_ROUND {
+        (window / 2).max(BATCH_BYTES)
+    } else {
+        window
+    }
+}
+
 /// Queued replies first, then primed messages for pending documents (`todo`, front first)
-/// not yet sent in this run, within [`MAX_MESSAGES_PER_REQUEST`] and [`BATCH_BYTES`].
+/// not yet sent in this run, within [`MAX_MESSAGES_PER_REQUEST`] and `window` bytes.
 fn next_batch(
     db: Db<'_>,
     queue: &mut VecDeque<Outgoing>,
     todo: &mut VecDeque<CheckId>,
     sent_ids: &mut BTreeSet<CheckId>,
+    window: usize,
 ) -> anyhow::Result<Vec<Outgoing>> {
     let mut batch = Vec::new();
     let mut bytes = 0;
     let fits = |batch: &Vec<Outgoing>, bytes: usize, next: &Outgoing| {
         batch.is_empty()
             || (batch.len() < MAX_MESSAGES_PER_REQUEST
-                && bytes + next.message.message.len() <= BATCH_BYTES)
+                && bytes + next.message.message.len() <= window)
     };
     while let Some(out) = queue.front() {
         if !fits(&batch, bytes, out) {

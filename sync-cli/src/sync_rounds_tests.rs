@@ -128,14 +128,7 @@ fn more_than_a_request_holds_is_sent_in_several_bounded_rounds() {
     let push = sync(&mut ana, &mut server);
     assert_eq!(push.sent, count, "{push:?}");
     assert_eq!(push.rounds as usize, server.requests.len());
-    for request in &server.requests {
-        let bytes: usize = request.messages.iter().map(|m| m.message.len()).sum();
-        assert!(request.messages.len() <= MAX_MESSAGES_PER_REQUEST);
-        assert!(
-            request.messages.len() == 1 || bytes <= BATCH_BYTES,
-            "{bytes} bytes"
-        );
-    }
+    assert_windowed(&server.requests);
     let sent: usize = server.requests.iter().map(|r| r.messages.len()).sum();
     assert_eq!(sent, count, "each check sent once");
     assert!(ana.db().pending_ids().expect("pending").is_empty());
@@ -261,13 +254,7 @@ fn large_pushes_go_in_requests_bounded_in_bytes() {
     let push = sync(&mut ana, &mut server);
     assert_eq!(push.sent, 20);
     assert!(server.requests.len() > 1, "split by bytes: {push:?}");
-    for request in &server.requests {
-        let bytes: usize = request.messages.iter().map(|m| m.message.len()).sum();
-        assert!(
-            request.messages.len() <= 1 || bytes <= BATCH_BYTES,
-            "{bytes} bytes"
-        );
-    }
+    assert_windowed(&server.requests);
     assert!(ana.db().pending_ids().expect("pending").is_empty());
 }
 
@@ -326,4 +313,37 @@ fn a_device_that_receives_its_own_gets_reviews_but_not_other_inspectors_checks()
     let pull = sync(&mut ana, &mut server);
     assert_eq!(pull.received, 1, "{pull:?}");
     assert_eq!(only_check(&ana).check.review.state, ReviewState::Approved);
+}
+
+/// Every request holds at most [`MAX_MESSAGES_PER_REQUEST`] messages and at most the window
+/// of its round: [`BATCH_BYTES`] first, doubling after each fast round (in-process rounds
+/// are fast) up to [`MAX_WINDOW_BYTES`]; a single larger message may go alone.
+fn assert_windowed(requests: &[SyncRequest]) {
+    for (round, request) in requests.iter().enumerate() {
+        let bytes: usize = request.messages.iter().map(|m| m.message.len()).sum();
+        let window = (BATCH_BYTES << round.min(16)).min(MAX_WINDOW_BYTES);
+        assert!(request.messages.len() <= MAX_MESSAGES_PER_REQUEST);
+        assert!(
+            request.messages.len() == 1 || bytes <= window,
+            "round {round}: {bytes} bytes, window {window}"
+        );
+    }
+}
+
+#[test]
+fn the_window_grows_on_a_fast_link_and_shrinks_on_a_slow_one() {
+    let fast = Duration::from_millis(50);
+    let slow = Duration::from_secs(7);
+    assert_eq!(next_window(BATCH_BYTES, fast), 2 * BATCH_BYTES);
+    assert_eq!(next_window(MAX_WINDOW_BYTES, fast), MAX_WINDOW_BYTES);
+    assert_eq!(next_window(8 * BATCH_BYTES, slow), 4 * BATCH_BYTES);
+    assert_eq!(
+        next_window(BATCH_BYTES, slow),
+        BATCH_BYTES,
+        "2G keeps 16 KiB rounds"
+    );
+    assert_eq!(
+        next_window(4 * BATCH_BYTES, Duration::from_secs(2)),
+        4 * BATCH_BYTES
+    );
 }

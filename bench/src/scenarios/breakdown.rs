@@ -135,6 +135,7 @@ pub fn measure(device: &Device, sample: usize) -> anyhow::Result<Vec<Figure>> {
         device: device.store.db().meta()?.device_info(),
         cursor: 0,
         receive: Default::default(),
+        window: None,
         messages,
     };
     let json = serde_json::to_vec(&request)?;

@@ -22,7 +22,9 @@ use std::collections::HashSet;
 use automerge::ActorId;
 use automerge::sync::State;
 use fieldsync_schema::sync::load_state;
-use fieldsync_schema::wire::{DocMessage, Receive, Rejection, SyncRequest, SyncResponse};
+use fieldsync_schema::wire::{
+    BATCH_BYTES, DocMessage, MAX_WINDOW_BYTES, Receive, Rejection, SyncRequest, SyncResponse,
+};
 use fieldsync_schema::{Author, CheckId, Role};
 
 use crate::store::{PeerState, Quarantined, Sent, Store, StoreError, SyncBatch};
@@ -50,7 +52,9 @@ pub fn server_author() -> Author {
 pub struct Limits {
     /// Most messages in a response (replies first, then changed documents).
     pub reply_messages: usize,
-    /// Most bytes of messages in a response; a single larger message still goes alone.
+    /// Most bytes of messages in a response when the device names no window; a single larger
+    /// message still goes alone. A device's `window` replaces it, kept within
+    /// [`BATCH_BYTES`]..=[`MAX_WINDOW_BYTES`].
     pub reply_bytes: usize,
     /// Largest sync message, and largest stored document, in bytes
     /// (`--max-document-bytes`); larger ones are rejected `too_large`.
@@ -105,7 +109,14 @@ pub fn sync_round(
         cursor: request.cursor,
         actor: store.server_actor(),
         author: server_author(),
-        limits: *limits,
+        limits: Limits {
+            reply_bytes: request.window.map_or(limits.reply_bytes, |w| {
+                usize::try_from(w)
+                    .unwrap_or(MAX_WINDOW_BYTES)
+                    .clamp(BATCH_BYTES, MAX_WINDOW_BYTES)
+            }),
+            ..*limits
+        },
         held_only: request.receive == Receive::Own,
     };
     let mut response = None;

@@ -219,6 +219,7 @@ impl Device {
             device: self.info.clone(),
             cursor: self.cursor,
             receive: Default::default(),
+            window: None,
             messages,
         }
     }

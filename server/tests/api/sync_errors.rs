@@ -89,6 +89,7 @@ async fn a_document_without_the_check_layout_is_rejected_naming_the_field() {
         device: Device::new("ana").info,
         cursor: 0,
         receive: Default::default(),
+        window: None,
         messages: vec![raw_push(&mut doc, check)],
     };
     let response = app.sync(&request).await;
@@ -129,6 +130,7 @@ async fn a_document_of_another_check_is_rejected_naming_both_ids() {
         device: ana.info.clone(),
         cursor: 0,
         receive: Default::default(),
+        window: None,
         messages: vec![message],
     };
     let response = app.sync(&request).await;
@@ -228,6 +230,7 @@ async fn too_many_messages_or_bytes_get_413_json() {
         device: Device::new("ana").info,
         cursor: 0,
         receive: Default::default(),
+        window: None,
         messages: vec![message; MAX_MESSAGES_PER_REQUEST + 1],
     };
     let (status, json) = app

@@ -171,6 +171,7 @@ pub fn sync_body(len: usize) -> Vec<u8> {
         },
         cursor: 0,
         receive: Default::default(),
+        window: None,
         messages: Vec::new(),
     };
     let mut body = serde_json::to_vec(&request).expect("json");
