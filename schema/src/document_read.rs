@@ -94,6 +94,15 @@ impl CheckDoc {
         })
     }
 
+    /// The observation time alone, without reading the rest of the check (for indexes).
+    ///
+    /// # Errors
+    /// [`DocError`] if `observed_at` is missing or not a time with offset.
+    pub fn observed_at(&self) -> Result<ObservedAt, DocError> {
+        let text = self.str_at(&ROOT, "observed_at", "observed_at")?;
+        text.parse().map_err(|e| invalid("observed_at", &text, e))
+    }
+
     /// The check id recorded in the document.
     ///
     /// # Errors

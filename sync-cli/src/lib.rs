@@ -19,6 +19,7 @@
 mod cli;
 mod commands;
 mod output;
+pub mod export;
 pub mod store;
 pub mod sync_client;
 #[cfg(test)]

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::open_store;
 use crate::output::{self, resolutions_text, sync_status};
-use crate::store::{Checks, StoredCheck};
+use crate::store::StoredCheck;
 
 /// List every check on this device, oldest observation first.
 #[derive(Debug, Args)]
@@ -66,9 +66,15 @@ impl List {
     /// Store failures, or stdout cannot be written (a closed pipe is not a failure).
     pub fn run(self, home: &Path) -> anyhow::Result<()> {
         let store = open_store(home)?;
-        let checks = store.db().checks()?;
-        warn_unreadable(&checks);
-        let rows: Vec<ListRow> = checks.readable.iter().map(ListRow::from).collect();
+        // One document in memory at a time: only the small rows are kept.
+        let mut rows: Vec<ListRow> = Vec::new();
+        store.db().for_each_check(|read| {
+            match read {
+                Ok(stored) => rows.push(ListRow::from(&stored)),
+                Err((id, reason)) => warn_unreadable(&id, &reason),
+            }
+            anyhow::Ok(())
+        })?;
         if self.json {
             let json = serde_json::to_string_pretty(&rows)? + "\n";
             output::print(json).context("writing to stdout")?;
@@ -81,11 +87,9 @@ impl List {
     }
 }
 
-/// Warns on stderr about documents that do not read as checks.
-pub fn warn_unreadable(checks: &Checks) {
-    for (id, reason) in &checks.unreadable {
-        eprintln!("warning: skipping check {id}: {reason}");
-    }
+/// Warns on stderr about a document that does not read as a check.
+pub fn warn_unreadable(id: &str, reason: &str) {
+    eprintln!("warning: skipping check {id}: {reason}");
 }
 
 /// The human table: one row per check, the kind in Arabic and English.

@@ -4,6 +4,7 @@ use automerge::ChangeHash;
 use fieldsync_schema::{Check, CheckDoc, CheckId, Conflict};
 use rusqlite::{OptionalExtension, Row, params};
 
+use super::index::observed_key;
 use super::{Db, StoreError, now_text};
 
 /// Shortest id prefix `edit`, `show` and `review` accept.
@@ -56,7 +57,7 @@ pub struct Checks {
     pub unreadable: Vec<(String, String)>,
 }
 
-fn corrupt(check_id: &str, reason: impl ToString) -> StoreError {
+pub(super) fn corrupt(check_id: &str, reason: impl ToString) -> StoreError {
     StoreError::Corrupt {
         what: format!("check {check_id}"),
         reason: reason.to_string(),
@@ -122,12 +123,14 @@ impl Db<'_> {
     /// SQLite failures, including an id already stored.
     pub fn insert_new(&self, id: CheckId, doc: &mut CheckDoc) -> Result<(), StoreError> {
         self.conn.execute(
-            "INSERT INTO documents (check_id, bytes, heads, updated_at) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO documents (check_id, bytes, heads, updated_at, observed_at_utc)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
                 id.to_string(),
                 doc.save(),
                 heads_text(&doc.heads()),
-                now_text()
+                now_text(),
+                observed_key(doc)
             ],
         )?;
         Ok(())
@@ -139,12 +142,14 @@ impl Db<'_> {
     /// SQLite failures.
     pub fn save_local(&self, id: CheckId, doc: &mut CheckDoc) -> Result<(), StoreError> {
         self.conn.execute(
-            "UPDATE documents SET bytes = ?2, heads = ?3, updated_at = ?4 WHERE check_id = ?1",
+            "UPDATE documents SET bytes = ?2, heads = ?3, updated_at = ?4, observed_at_utc = ?5
+             WHERE check_id = ?1",
             params![
                 id.to_string(),
                 doc.save(),
                 heads_text(&doc.heads()),
-                now_text()
+                now_text(),
+                observed_key(doc)
             ],
         )?;
         Ok(())
@@ -162,18 +167,21 @@ impl Db<'_> {
         sync_state: &[u8],
     ) -> Result<(), StoreError> {
         self.conn.execute(
-            "INSERT INTO documents (check_id, bytes, heads, server_heads, sync_state, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            "INSERT INTO documents
+                 (check_id, bytes, heads, server_heads, sync_state, updated_at, observed_at_utc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT (check_id) DO UPDATE SET bytes = excluded.bytes,
                  heads = excluded.heads, server_heads = excluded.server_heads,
-                 sync_state = excluded.sync_state, updated_at = excluded.updated_at",
+                 sync_state = excluded.sync_state, updated_at = excluded.updated_at,
+                 observed_at_utc = excluded.observed_at_utc",
             params![
                 id.to_string(),
                 doc.save(),
                 heads_text(&doc.heads()),
                 server_heads,
                 sync_state,
-                now_text()
+                now_text(),
+                observed_key(doc)
             ],
         )?;
         Ok(())
@@ -244,27 +252,5 @@ impl Db<'_> {
                 matches: many.join(", "),
             }),
         }
-    }
-
-    /// Every stored check, sorted by observation time (UTC) then id.
-    ///
-    /// # Errors
-    /// SQLite failures. Unreadable documents are reported in [`Checks::unreadable`].
-    pub fn checks(&self) -> Result<Checks, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT check_id, bytes, heads, server_heads, sync_state FROM documents ORDER BY check_id",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut out = Checks::default();
-        while let Some(row) = rows.next()? {
-            let id: String = row.get("check_id")?;
-            match stored_doc(&id, row).and_then(|doc| read_check(&id, &doc)) {
-                Ok(check) => out.readable.push(check),
-                Err(e) => out.unreadable.push((id, e.to_string())),
-            }
-        }
-        out.readable
-            .sort_by_key(|c| (c.check.observed_at.utc(), c.check.id));
-        Ok(out)
     }
 }

@@ -12,11 +12,16 @@
 //!   comma-separated), `server_heads` (the server's heads as last seen in a sync message, same
 //!   format; NULL when the server never spoke about it), `sync_state` (Automerge
 //!   `State::encode()` for the server peer, NULL before the first sync), `updated_at` (RFC 3339
-//!   UTC of the last write).
+//!   UTC of the last write), `observed_at_utc` (migration `004_index.sql`: the check's
+//!   observation instant as fixed-width RFC 3339 UTC, NULL when the document does not read
+//!   as a check; indexed with `check_id` so checks are listed in order without loading them,
+//!   see `index.rs`).
 //!
 //! ## Invariants
 //!
-//! - `heads` always describes `bytes`: both are written by the same statement.
+//! - `heads` and `observed_at_utc` always describe `bytes`: all three are written by the
+//!   same statement (rows stored before migration 004 are filled by its hook, in the
+//!   migration's transaction).
 //! - A document is *pending* (has something to send) when `server_heads` is NULL or differs
 //!   from `heads`.
 //! - `cursor` moves only in the transaction that applied a whole sync response, so a crash
@@ -28,6 +33,7 @@
 //!   file whose `user_version` is newer than this build knows is refused, never touched.
 
 mod documents;
+mod index;
 mod meta;
 
 use std::path::{Path, PathBuf};
@@ -43,11 +49,14 @@ pub use meta::NewIdentity;
 pub const DB_FILE: &str = "fieldsync.db";
 
 /// The migrations, in order; the store's `user_version` is how many have been applied.
-const MIGRATIONS: &[M<'static>] = &[
-    M::up(include_str!("migrations/001_init.sql")),
-    M::up(include_str!("migrations/002_server_id.sql")),
-    M::up(include_str!("migrations/003_receive.sql")),
-];
+fn migrations() -> Vec<M<'static>> {
+    vec![
+        M::up(include_str!("migrations/001_init.sql")),
+        M::up(include_str!("migrations/002_server_id.sql")),
+        M::up(include_str!("migrations/003_receive.sql")),
+        M::up_with_hook(include_str!("migrations/004_index.sql"), index::backfill),
+    ]
+}
 
 /// Why the local store could not do what was asked. Every variant names what it concerns.
 #[derive(Debug, thiserror::Error)]
@@ -181,17 +190,18 @@ impl Store {
         let mut conn = Connection::open_with_flags(path, flags)?;
         conn.busy_timeout(Duration::from_secs(10))?;
         let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
-        if found > MIGRATIONS.len() as i64 {
+        let migrations = migrations();
+        if found > migrations.len() as i64 {
             return Err(StoreError::TooNew {
                 path: path.to_owned(),
                 found,
-                supported: MIGRATIONS.len(),
+                supported: migrations.len(),
             });
         }
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        Migrations::from_slice(MIGRATIONS).to_latest(&mut conn)?;
+        Migrations::new(migrations).to_latest(&mut conn)?;
         Ok(Store { conn })
     }
 
@@ -248,7 +258,7 @@ mod tests {
             .conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .expect("version");
-        assert_eq!(version, MIGRATIONS.len() as i64);
+        assert_eq!(version, migrations().len() as i64);
         let mode: String = store
             .conn
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
