@@ -18,8 +18,8 @@
 
 mod cli;
 mod commands;
-mod output;
 pub mod export;
+mod output;
 pub mod store;
 pub mod sync_client;
 #[cfg(test)]
