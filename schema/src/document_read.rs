@@ -250,6 +250,9 @@ impl CheckDoc {
                 comment: self.opt_str(&event, "comment")?.unwrap_or_default(),
             });
         }
+        // Concurrent decisions are appended at the same place on different devices; the
+        // list order then follows actor ids, not time. Show them in time order.
+        out.sort_by_key(|e| e.at.parse::<jiff::Timestamp>().ok());
         Ok(out)
     }
 

@@ -277,3 +277,33 @@ fn another_checks_document_merged_in_is_refused_naming_the_key() {
     let err = mine.read().expect_err("two ids");
     assert!(err.to_string().contains("competing values"), "{err}");
 }
+
+#[test]
+fn concurrent_reviews_read_in_time_order() {
+    let ana = author("ana", Role::Inspector);
+    let mut first =
+        CheckDoc::create(&new_bakery(), &form(), &ana, ActorId::random()).expect("create");
+    let mut second = CheckDoc::load(&first.save()).expect("load");
+    second.set_actor(ActorId::random());
+    first.set_actor(ActorId::random());
+    first
+        .review(
+            &author("sara", Role::Supervisor),
+            ReviewState::HasIssues,
+            "first",
+        )
+        .expect("review");
+    second
+        .review(
+            &author("omar", Role::Supervisor),
+            ReviewState::Approved,
+            "second",
+        )
+        .expect("review");
+    merge_both(&mut first, &mut second);
+    for doc in [&first, &second] {
+        let history = doc.read().expect("read").review_history;
+        let comments: Vec<&str> = history.iter().map(|e| e.comment.as_str()).collect();
+        assert_eq!(comments, ["first", "second"]);
+    }
+}
