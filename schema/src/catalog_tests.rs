@@ -1,0 +1,190 @@
+//! Tests of [`super`]: the catalog module.
+use super::*;
+
+fn fields(pairs: &[(&str, FieldValue)]) -> BTreeMap<String, FieldValue> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect()
+}
+
+/// A valid TOML for a two-resolution text, with `extra` appended.
+fn small_toml(extra: &str) -> String {
+    format!(
+        "[[resolution]]\nnumber = 1\ntitle_en = \"One\"\nkinds = []\n\n\
+         [[resolution]]\nnumber = 2\ntitle_en = \"Two\"\nkinds = [\"bakery\"]\n{extra}"
+    )
+}
+const SMALL_TEXT: &str = "intro\n1- واحد\n2- اثنان خلال العام\nclosing";
+
+#[test]
+fn builtin_catalog_loads_with_42_titled_resolutions() {
+    let catalog = Catalog::builtin();
+    assert_eq!(catalog.resolutions().len(), 42);
+    for (i, r) in catalog.resolutions().iter().enumerate() {
+        assert_eq!(usize::from(r.number), i + 1);
+        assert!(
+            !r.title_en.trim().is_empty(),
+            "resolution {} has no title",
+            r.number
+        );
+    }
+    let deadlines: Vec<u16> = catalog
+        .resolutions()
+        .iter()
+        .filter(|r| r.deadline.is_some())
+        .map(|r| r.number)
+        .collect();
+    assert_eq!(deadlines, [14, 41, 42]);
+    assert!(catalog.get(20).is_some_and(|r| r.text_ar.contains('–')));
+    assert!(catalog.get(43).is_none());
+}
+
+#[test]
+fn builtin_rules_only_link_kinds_the_resolution_concerns() {
+    let catalog = Catalog::builtin();
+    for rule in catalog.rules() {
+        let info = catalog.get(rule.resolution).expect("checked at load");
+        for kind in &rule.kinds {
+            assert!(
+                info.kinds.contains(kind),
+                "rule {rule:?} vs {:?}",
+                info.kinds
+            );
+        }
+    }
+}
+
+#[test]
+fn builtin_links() {
+    use FieldValue::{Bool, Decimal, Int};
+    let catalog = Catalog::builtin();
+    let cases: [(FacilityKind, BTreeMap<String, FieldValue>, &[u16]); 10] = [
+        (FacilityKind::Bakery, fields(&[]), &[16]),
+        (
+            FacilityKind::Bakery,
+            fields(&[("bread_price_syp", Int(1500))]),
+            &[16, 20],
+        ),
+        (
+            FacilityKind::Bakery,
+            fields(&[
+                ("bread_price_syp", Int(1500)),
+                ("flour_received_kg", Int(900)),
+            ]),
+            &[16, 20, 28],
+        ),
+        (
+            FacilityKind::Bakery,
+            fields(&[("licence_valid", Bool(true))]),
+            &[16, 29],
+        ),
+        (
+            FacilityKind::WaterStation,
+            fields(&[("output_m3h", Decimal(40.0))]),
+            &[14],
+        ),
+        (FacilityKind::Mill, fields(&[]), &[27, 28]),
+        (
+            FacilityKind::FuelStation,
+            fields(&[
+                ("kerosene_available", Bool(false)),
+                ("petrol_price_syp", Int(9000)),
+            ]),
+            &[19, 20],
+        ),
+        (
+            FacilityKind::FuelStation,
+            fields(&[("operating", Bool(true))]),
+            &[],
+        ),
+        (FacilityKind::ConsumerOutlet, fields(&[]), &[15]),
+        (
+            FacilityKind::Other,
+            fields(&[("licence_valid", Bool(true))]),
+            &[],
+        ),
+    ];
+    for (kind, fields, want) in cases {
+        assert_eq!(catalog.links(kind, &fields), want, "{kind} {fields:?}");
+    }
+    assert_eq!(catalog.links(FacilityKind::Crossing, &BTreeMap::new()), [7]);
+    assert_eq!(catalog.links(FacilityKind::Silo, &BTreeMap::new()), [12]);
+}
+
+#[test]
+fn links_are_sorted_and_deduplicated() {
+    let extra = "[[rule]]\nresolution = 2\nkinds = [\"bakery\"]\n\
+                 [[rule]]\nresolution = 1\nkinds = [\"bakery\"]\nany_field = [\"x\"]\n\
+                 [[rule]]\nresolution = 2\nkinds = [\"bakery\", \"mill\"]\n";
+    let catalog = Catalog::load(SMALL_TEXT, &small_toml(extra)).expect("valid");
+    let with_x = fields(&[("x", FieldValue::Text(String::new()))]);
+    assert_eq!(catalog.links(FacilityKind::Bakery, &with_x), [1, 2]);
+    assert_eq!(catalog.links(FacilityKind::Mill, &with_x), [2]);
+}
+
+#[test]
+fn load_errors_name_the_offending_value() {
+    let deadline = "deadline = { text_en = \"soon\", text_ar = \"خلال الشهر\" }\n";
+    let cases = [
+        (
+            small_toml("[[rule]]\nresolution = 99\nkinds = [\"bakery\"]\n"),
+            "99",
+        ),
+        (
+            small_toml("[[rule]]\nresolution = 1\nkinds = [\"hospital\"]\n"),
+            "\"hospital\"",
+        ),
+        (
+            small_toml("[[rule]]\nresolution = 1\nkinds = []\nany_fields = []\n"),
+            "any_fields",
+        ),
+        (small_toml(deadline), "خلال الشهر"),
+        (
+            small_toml("[[resolution]]\nnumber = 3\ntitle_en = \"x\"\nkinds = []\n"),
+            "3",
+        ),
+        (
+            small_toml("[[resolution]]\nnumber = 2\ntitle_en = \"x\"\nkinds = []\n"),
+            "2",
+        ),
+        (
+            "[[resolution]]\nnumber = 1\ntitle_en = \"x\"\nkinds = []\n".to_owned(),
+            "2",
+        ),
+        (small_toml("[[rule]\n"), "TOML"),
+    ];
+    for (toml, needle) in cases {
+        let err = Catalog::load(SMALL_TEXT, &toml).expect_err(&toml);
+        assert!(err.to_string().contains(needle), "{err} lacks {needle:?}");
+    }
+    let err = Catalog::load(
+        SMALL_TEXT,
+        &small_toml("[[rule]]\nresolution = 99\nkinds = []\n"),
+    );
+    assert!(
+        matches!(err, Err(SeedError::UnknownResolution { number: 99, .. })),
+        "{err:?}"
+    );
+    let bad_kind = small_toml("").replace("[\"bakery\"]", "[\"bakery\", \"hospital\"]");
+    assert_eq!(
+        Catalog::load(SMALL_TEXT, &bad_kind),
+        Err(SeedError::UnknownKind {
+            value: "hospital".into(),
+            context: "resolution 2".into()
+        })
+    );
+    let empty_title = small_toml("").replace("\"One\"", "\" \"");
+    assert_eq!(
+        Catalog::load(SMALL_TEXT, &empty_title),
+        Err(SeedError::EmptyTitle { number: 1 })
+    );
+}
+
+#[test]
+fn serialises_for_json_output() {
+    let info = Catalog::builtin().get(14).expect("14 exists");
+    let json = serde_json::to_value(info).expect("serialise");
+    assert_eq!(json["kinds"], serde_json::json!(["water_station"]));
+    assert_eq!(json["deadline"]["text_ar"], "خلال العام المقبل");
+}
