@@ -1,6 +1,7 @@
 //! # fieldsync-bench: the benchmark harness (issue 3)
 //!
 //! `cargo run --release -p fieldsync-bench -- <scenario> [--docs N] [--devices N] [--json]`
+//! (`js initial|idle|one-edit` compares with the JS automerge-repo sync server in `bench/js`)
 //!
 //! Generates realistic checks ([`gen`](r#gen), seeded, not timed) into real device stores
 //! ([`device`], the CLI's `Store`), and drives the real server ([`server`]: in this process,
@@ -32,7 +33,10 @@ struct Cli {
     /// What to measure.
     #[arg(value_enum)]
     scenario: Scenario,
-    /// Number of checks [default: initial 10000, idle/one-edit 10000, cold-start 100000, gprs 200].
+    /// js: the scenario to run against both fieldsync and automerge-repo 2.5.x.
+    #[arg(value_enum)]
+    against: Option<JsScenario>,
+    /// Number of checks [default: initial 10000, idle/one-edit 10000, cold-start 100000, gprs 200, export 100000].
     #[arg(long, value_name = "N")]
     docs: Option<usize>,
     /// Number of devices (initial only) [default: 50].
@@ -47,7 +51,7 @@ struct Cli {
     /// initial: which changed checks devices ask for (`fieldsync init --receive`).
     #[arg(long, value_enum, default_value = "all")]
     receive: ReceiveArg,
-    /// gprs: give up after this many seconds.
+    /// gprs, js initial: give up after this many seconds.
     #[arg(long, value_name = "S", default_value_t = 240)]
     max_s: u64,
 }
@@ -74,8 +78,22 @@ enum Scenario {
     ColdStart,
     /// New checks over a throttled, lossy GPRS-like link.
     Gprs,
-    /// Supervisor export (not implemented yet).
+    /// Supervisor export: CSV of N checks by the `fieldsync` binary, its time and memory.
     Export,
+    /// `js initial|idle|one-edit`: the same scenario against fieldsync and against the JS
+    /// automerge-repo 2.5.x sync server (`bench/js`), with the ratios.
+    Js,
+}
+
+/// The scenarios `js` can compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum JsScenario {
+    /// Many devices push new checks to an empty server.
+    Initial,
+    /// A second sync with nothing changed.
+    Idle,
+    /// A sync after editing one check.
+    OneEdit,
 }
 
 fn main() -> ExitCode {
@@ -93,13 +111,19 @@ fn main() -> ExitCode {
         Scenario::OneEdit => scenarios::steady::run(&options, Change::OneEdit),
         Scenario::ColdStart => scenarios::cold_start::run(&options),
         Scenario::Gprs => scenarios::gprs::run(&options),
-        Scenario::Export => {
-            eprintln!(
-                "error: scenario `export` is not implemented yet (see BENCHMARKS.md); \
-                 implemented: initial, idle, one-edit, cold-start, gprs"
-            );
-            return ExitCode::from(2);
+        Scenario::Js => {
+            let which = match cli.against {
+                Some(JsScenario::Initial) => scenarios::js::Which::Initial,
+                Some(JsScenario::Idle) => scenarios::js::Which::Idle,
+                Some(JsScenario::OneEdit) => scenarios::js::Which::OneEdit,
+                None => {
+                    eprintln!("error: `js` needs a scenario: js initial|idle|one-edit");
+                    return ExitCode::from(2);
+                }
+            };
+            scenarios::js::run(&options, which)
         }
+        Scenario::Export => scenarios::export::run(&options),
     };
     match result {
         Ok(report) => {

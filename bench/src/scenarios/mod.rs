@@ -2,8 +2,10 @@
 
 pub mod breakdown;
 pub mod cold_start;
+pub mod export;
 pub mod gprs;
 pub mod initial;
+pub mod js;
 pub mod steady;
 
 use std::path::Path;
