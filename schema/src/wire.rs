@@ -30,6 +30,11 @@ pub struct SyncRequest {
     pub device: DeviceInfo,
     /// Highest server sequence number the device has applied.
     pub cursor: u64,
+    /// The tag the server gave with `cursor` (hex), so the server can tell that it still
+    /// holds the version the device saw at that sequence (not a restored backup that has
+    /// since reused it). Absent at cursor 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor_tag: Option<String>,
     /// Which changed documents the server sends besides replies (default [`Receive::All`]).
     #[serde(default, skip_serializing_if = "Receive::is_all")]
     pub receive: Receive,
@@ -97,13 +102,17 @@ pub struct SyncResponse {
     /// that sees a different id is talking to another server: it must forget what it believes
     /// the server has (cursor, acknowledged heads) and sync everything again.
     pub server: String,
-    /// True when the device's cursor is ahead of everything this server holds (it was
-    /// restored from a backup, or lost data): nothing of the request was processed, and the
-    /// device must forget what it believes the server has and sync everything again.
+    /// True when the device's cursor is ahead of everything this server holds, or its
+    /// `cursor_tag` does not match (the server was restored from a backup, or lost data):
+    /// nothing of the request was processed, and the device must forget what it believes
+    /// the server has and sync everything again.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub reset: bool,
     /// The cursor to send next time (all server changes up to it are in this response).
     pub cursor: u64,
+    /// The tag of `cursor` (hex), to send back with it. Absent at cursor 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor_tag: Option<String>,
     /// True when more changed documents remain past `cursor`: sync again.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub more: bool,
@@ -213,6 +222,7 @@ mod tests {
                 role: Role::Inspector,
             },
             cursor: 7,
+            cursor_tag: None,
             receive: Default::default(),
             window: None,
             messages: vec![DocMessage {

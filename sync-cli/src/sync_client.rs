@@ -210,6 +210,7 @@ mod tests {
                 role: fieldsync_schema::Role::Inspector,
             },
             cursor: 0,
+            cursor_tag: None,
             receive: Default::default(),
             window: None,
             messages: vec![],

@@ -76,18 +76,16 @@ pub trait Observer {
 /// Why the device must forget what it believes the server holds, if it must: the server
 /// says the device's cursor is ahead of it (restored from a backup), or it is another server.
 fn reset_reason(known: Option<&str>, response: &SyncResponse) -> Option<String> {
-    if response.reset {
-        return Some(
-            "the server holds less than this device last saw (restored from a backup?); \
-             offering every check again"
-                .to_owned(),
-        );
-    }
     match known {
         Some(id) if id != response.server => Some(format!(
             "this is a different server (id {} instead of {id}); offering every check again",
             response.server
         )),
+        _ if response.reset => Some(
+            "the server holds less than this device last saw (restored from a backup?); \
+             offering every check again"
+                .to_owned(),
+        ),
         _ => None,
     }
 }
@@ -129,6 +127,7 @@ pub fn run_observed(
     let device = meta.device_info();
     let receive = store.db().receive()?;
     let mut cursor = meta.cursor;
+    let mut cursor_tag = store.db().cursor_tag()?;
     let mut queue: VecDeque<Outgoing> = VecDeque::new();
     let mut sent_ids: BTreeSet<CheckId> = BTreeSet::new();
     // Pending documents are listed once per run (and after a reset), not every round: the
@@ -155,6 +154,7 @@ pub fn run_observed(
         let request = SyncRequest {
             device: device.clone(),
             cursor,
+            cursor_tag: cursor_tag.clone(),
             receive,
             messages: batch.into_iter().map(|o| o.message).collect(),
             window: (window > BATCH_BYTES).then(|| u32::try_from(window).unwrap_or(u32::MAX)),
@@ -176,7 +176,8 @@ pub fn run_observed(
             resets += 1;
             observer.reset(&reason);
             store.write(|db| db.reset_sync(&response.server))?;
-            (cursor, queue, sent_ids) = (0, VecDeque::new(), BTreeSet::new());
+            (cursor, cursor_tag, queue) = (0, None, VecDeque::new());
+            sent_ids = BTreeSet::new();
             todo = store.db().pending_ids()?.into();
             continue;
         }
@@ -187,6 +188,7 @@ pub fn run_observed(
             apply_response(db, &sent, &response)
         })?;
         cursor = response.cursor;
+        cursor_tag.clone_from(&response.cursor_tag);
         summary.received += applied.received;
         let moved = sending + applied.received + applied.acknowledged;
         stalled = if moved > 0 { 0 } else { stalled + 1 };
@@ -326,7 +328,7 @@ fn apply_response(
         applied.acknowledged += 1;
     }
     applied.replies = replies.into_values().collect();
-    db.set_cursor(response.cursor)?;
+    db.set_cursor(response.cursor, response.cursor_tag.as_deref())?;
     Ok(applied)
 }
 

@@ -171,6 +171,7 @@ impl Transport for Broken {
                 server: "broken".into(),
                 reset: false,
                 cursor: request.cursor + 1,
+                cursor_tag: None,
                 more: true,
                 messages: vec![],
                 rejected: vec![],

@@ -14,6 +14,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/001_initial.sql")),
     M::up(include_str!("../../migrations/002_sent_heads.sql")),
     M::up(include_str!("../../migrations/003_checksum.sql")),
+    M::up(include_str!("../../migrations/004_change_log.sql")),
 ];
 
 /// The schema version this binary writes.

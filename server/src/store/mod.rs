@@ -277,6 +277,12 @@ pub trait SyncBatch {
         held_by: Option<&str>,
     ) -> Result<Vec<Changed>, StoreError>;
 
+    /// The random tag stored with change sequence `seq`, if this database ever assigned it.
+    ///
+    /// # Errors
+    /// A database error.
+    fn cursor_tag(&mut self, seq: u64) -> Result<Option<Vec<u8>>, StoreError>;
+
     /// The highest change sequence stored (0 when there are no documents).
     ///
     /// # Errors

@@ -67,6 +67,9 @@ impl SyncBatch for Batch<'_> {
             ],
         )?;
         self.tx
+            .prepare_cached("INSERT INTO change_log (seq, tag) VALUES (?1, randomblob(8))")?
+            .execute([seq_sql])?;
+        self.tx
             .execute("DELETE FROM links WHERE check_id = ?1", [&id])?;
         let mut insert = self
             .tx
@@ -182,6 +185,15 @@ impl SyncBatch for Batch<'_> {
             });
         }
         Ok(out)
+    }
+
+    fn cursor_tag(&mut self, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        let seq = i64::try_from(seq).unwrap_or(i64::MAX);
+        Ok(self
+            .tx
+            .prepare_cached("SELECT tag FROM change_log WHERE seq = ?1")?
+            .query_row([seq], |r| r.get(0))
+            .optional()?)
     }
 
     fn latest_seq(&mut self) -> Result<u64, StoreError> {

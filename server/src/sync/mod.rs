@@ -128,6 +128,7 @@ pub fn sync_round(
         server: server_id(&round.actor),
         reset: false,
         cursor: request.cursor,
+        cursor_tag: request.cursor_tag.clone(),
         more: false,
         messages: Vec::new(),
         rejected: Vec::new(),
@@ -148,17 +149,13 @@ fn run(
     request: &SyncRequest,
 ) -> Result<SyncResponse, StoreError> {
     let server = server_id(&round.actor);
-    let latest = batch.latest_seq()?;
-    if request.cursor > latest {
-        tracing::warn!(
-            cursor = request.cursor,
-            latest,
-            "device cursor is ahead of this server (restored backup or lost data): asking it to reset"
-        );
+    if let Some(why) = cursor_unknown(batch, request)? {
+        tracing::warn!(cursor = request.cursor, why, "device must start over");
         return Ok(SyncResponse {
             server,
             reset: true,
             cursor: 0,
+            cursor_tag: None,
             more: false,
             messages: Vec::new(),
             rejected: Vec::new(),
@@ -205,14 +202,52 @@ fn run(
     };
     let changed = outgoing::changed(batch, round, request.cursor, &answered, budget)?;
     messages.extend(changed.messages);
+    let cursor_tag = tag_of(batch, changed.cursor)?;
     Ok(SyncResponse {
         server,
         reset: false,
         cursor: changed.cursor,
+        cursor_tag,
         more: changed.more,
         messages,
         rejected,
     })
+}
+
+/// Why this server cannot continue from the device's cursor, if it cannot: the cursor is
+/// ahead of everything stored, or the tag the device got with it is not the tag stored with
+/// that sequence (a backup restored, then the sequence reused by new changes).
+fn cursor_unknown(
+    batch: &mut dyn SyncBatch,
+    request: &SyncRequest,
+) -> Result<Option<&'static str>, StoreError> {
+    if request.cursor == 0 {
+        return Ok(None);
+    }
+    if request.cursor > batch.latest_seq()? {
+        return Ok(Some(
+            "cursor ahead of this server (restored backup or lost data)",
+        ));
+    }
+    let Some(sent) = &request.cursor_tag else {
+        // A device from before cursor tags: nothing to compare.
+        return Ok(None);
+    };
+    let stored = batch.cursor_tag(request.cursor)?.map(hex);
+    Ok((stored.as_ref() != Some(sent))
+        .then_some("cursor tag does not match (restored backup whose sequence was reused)"))
+}
+
+/// The tag of `seq` as hex, `None` at 0.
+fn tag_of(batch: &mut dyn SyncBatch, seq: u64) -> Result<Option<String>, StoreError> {
+    if seq == 0 {
+        return Ok(None);
+    }
+    Ok(batch.cursor_tag(seq)?.map(hex))
+}
+
+fn hex(bytes: Vec<u8>) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The stored sync state for (device, check), or a fresh one if none is stored or it does not

@@ -141,18 +141,30 @@ impl Db<'_> {
         Ok(())
     }
 
-    /// Stores the server cursor after a whole response was applied.
+    /// Stores the server cursor and its tag after a whole response was applied.
     ///
     /// # Errors
     /// [`StoreError::Corrupt`] for a cursor beyond SQLite's integers; SQLite failures.
-    pub fn set_cursor(&self, cursor: u64) -> Result<(), StoreError> {
+    pub fn set_cursor(&self, cursor: u64, tag: Option<&str>) -> Result<(), StoreError> {
         let value = i64::try_from(cursor).map_err(|e| StoreError::Corrupt {
             what: "server cursor".into(),
             reason: e.to_string(),
         })?;
-        self.conn
-            .execute("UPDATE meta SET cursor = ?1 WHERE id = 1", [value])?;
+        self.conn.execute(
+            "UPDATE meta SET cursor = ?1, cursor_tag = ?2 WHERE id = 1",
+            params![value, tag],
+        )?;
         Ok(())
+    }
+
+    /// The tag the server gave with the stored cursor, if any.
+    ///
+    /// # Errors
+    /// SQLite failures.
+    pub fn cursor_tag(&self) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT cursor_tag FROM meta WHERE id = 1", [], |r| r.get(0))?)
     }
 }
 
@@ -180,7 +192,7 @@ impl Db<'_> {
             [],
         )?;
         self.conn.execute(
-            "UPDATE meta SET cursor = 0, server_id = ?1 WHERE id = 1",
+            "UPDATE meta SET cursor = 0, cursor_tag = NULL, server_id = ?1 WHERE id = 1",
             [server_id],
         )?;
         Ok(())

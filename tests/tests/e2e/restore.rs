@@ -122,3 +122,52 @@ fn a_device_moved_to_another_server_offers_everything_again() -> Result<()> {
     assert_eq!(ids(&ana)?, both);
     Ok(())
 }
+
+#[test]
+fn a_restored_server_whose_sequence_was_reused_still_gets_everything_back() -> Result<()> {
+    let root = tempfile::tempdir()?;
+    let (data, backup) = (root.path().join("data"), root.path().join("backup"));
+    let u1 = Device::init("u1", "inspector")?;
+    let u2 = Device::init("u2", "inspector")?;
+
+    let server = TestServer::start_at(&data)?;
+    let edited = record(&u1, "M-1")?;
+    record(&u1, "M-2")?;
+    u1.sync(&server)?;
+    u2.sync(&server)?;
+    drop(server);
+    copy_dir(&data, &backup)?;
+
+    // u1's edit and new check are acknowledged by the server that is about to be lost.
+    let server = TestServer::start_at(&data)?;
+    u1.ok(&["edit", &edited, "--set", "operating=false"])?;
+    record(&u1, "M-3")?;
+    u1.sync(&server)?;
+    drop(server);
+    std::fs::remove_dir_all(&data)?;
+    copy_dir(&backup, &data)?;
+
+    // After the restore u2 syncs first: its new checks reuse the sequence numbers u1 saw.
+    let server = TestServer::start_at(&data)?;
+    for site in ["S-1", "S-2", "S-3"] {
+        record(&u2, site)?;
+    }
+    u2.sync(&server)?;
+    let note = u1.sync(&server)?;
+    assert!(
+        note.contains("restored"),
+        "u1 is told to start over: {note}"
+    );
+    u2.sync(&server)?;
+
+    let everything = server_ids(&server)?;
+    assert_eq!(everything.len(), 6, "M-1..M-3 and S-1..S-3");
+    assert_eq!(ids(&u1)?, everything, "u1 got every check of u2");
+    assert_eq!(ids(&u2)?, everything);
+    let shown = u2.json(&["show", &edited, "--json"])?;
+    assert_eq!(
+        shown["check"]["fields"]["operating"], false,
+        "u1's acknowledged edit is back"
+    );
+    Ok(())
+}
