@@ -72,7 +72,8 @@ impl Export {
 }
 
 /// Exports to `path`. A regular file (or a new one) is written under a temporary name beside
-/// it and renamed over `path` once complete and synced, so a failed export leaves neither a
+/// it (`FILE.<pid>.partial`, with the previous file's permissions) and renamed over `path`
+/// once complete and synced, so a failed export leaves neither a
 /// truncated file that looks whole nor a damaged previous export. Anything else (a symlink,
 /// `/dev/stdout`, a FIFO) is written in place, as it was before exports streamed.
 fn export_file(store: &Store, format: Format, path: &Path) -> anyhow::Result<ExportSummary> {
@@ -80,10 +81,20 @@ fn export_file(store: &Store, format: Format, path: &Path) -> anyhow::Result<Exp
         return export_to(store, format, &mut File::create(path)?);
     }
     let name = path.file_name().context("the output is not a file name")?;
-    let partial = path.with_file_name(format!(".{}.partial", name.to_string_lossy()));
+    // Visible, and per process so two exports to one path do not share it.
+    let partial = path.with_file_name(format!(
+        "{}.{}.partial",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    // A previous export keeps its permissions (a 0600 file must not become world-readable).
+    let previous = std::fs::metadata(path).ok().map(|m| m.permissions());
     let result = (|| {
         let mut file =
             File::create(&partial).with_context(|| format!("creating {}", partial.display()))?;
+        if let Some(permissions) = previous {
+            file.set_permissions(permissions)?;
+        }
         let summary = export_to(store, format, &mut file)?;
         file.sync_all()?;
         std::fs::rename(&partial, path)?;

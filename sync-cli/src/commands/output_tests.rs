@@ -171,3 +171,41 @@ fn without_a_terminal_tables_print_as_record_blocks_within_the_log_width() {
     assert!(list.starts_with(&format!("المعرف / id: {id}\n")), "{list}");
     assert!(list.contains("\n  المزامنة / sync: pending\n"), "{list}");
 }
+
+#[cfg(unix)]
+#[test]
+fn export_to_a_file_keeps_its_permissions_and_leaves_no_partial_file() {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    use super::export::Export;
+    use crate::export::Format;
+
+    let (home, mut store) = new_store("sara", Role::Supervisor);
+    bakery(&[]).record(&mut store).expect("record");
+    drop(store);
+    let out = home.path().join("checks.csv");
+    std::fs::write(&out, "previous").expect("previous export");
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    Export {
+        format: Format::Csv,
+        out: Some(out.clone()),
+    }
+    .run(home.path())
+    .expect("export");
+    let mode = std::fs::metadata(&out)
+        .expect("exported")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600, "a private export stays private");
+    assert!(
+        std::fs::read(&out)
+            .expect("read")
+            .starts_with(b"\xEF\xBB\xBF")
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(home.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
