@@ -7,6 +7,8 @@ use std::io::Write as _;
 use anyhow::Context as _;
 use clap::Parser as _;
 use fieldsync_server::{Config, open_state, serve_state};
+use std::io::IsTerminal as _;
+
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -17,6 +19,7 @@ async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let listen = config.listen.clone();
     let state = open_state(config).await?;
