@@ -2,13 +2,11 @@
 //! address, and serves until SIGINT or SIGTERM (then gives requests in flight
 //! `--shutdown-grace-secs`).
 
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 
 use anyhow::Context as _;
 use clap::Parser as _;
 use fieldsync_server::{Config, open_state, serve_state};
-use std::io::IsTerminal as _;
-
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
