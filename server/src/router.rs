@@ -34,6 +34,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::SizeAbove;
 use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -63,7 +64,9 @@ pub fn router(state: AppState) -> Router {
             request_timeout,
         ))
         .layer(middleware::from_fn_with_state(request_timeout, json_errors))
-        .layer(CompressionLayer::new())
+        // Small answers (an idle sync's is under 100 bytes) go uncompressed: gzip's framing and
+        // the extra headers would cost more than they save.
+        .layer(CompressionLayer::new().compress_when(SizeAbove::new(512)))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(TraceLayer::new_for_http())
 }

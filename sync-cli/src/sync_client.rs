@@ -91,19 +91,26 @@ impl Transport for HttpTransport {
             reason,
         };
         let json = serde_json::to_vec(request).map_err(|e| bad(e.to_string()))?;
-        let body = gzip(&json).map_err(|e| bad(format!("compressing the request: {e}")))?;
+        // Below GZIP_MIN_BYTES gzip's header and trailer cost more than it saves.
+        let compress = json.len() >= GZIP_MIN_BYTES;
+        let body = if compress {
+            gzip(&json).map_err(|e| bad(format!("compressing the request: {e}")))?
+        } else {
+            json
+        };
         let unreachable = |e: ureq::Error| SyncClientError::Unreachable {
             url: self.url.clone(),
             source: Box::new(e),
         };
-        let mut response = self
+        let mut post = self
             .agent
             .post(&self.url)
             .header("content-type", "application/json")
-            .header("content-encoding", "gzip")
-            .header("accept-encoding", "gzip")
-            .send(&body[..])
-            .map_err(unreachable)?;
+            .header("accept-encoding", "gzip");
+        if compress {
+            post = post.header("content-encoding", "gzip");
+        }
+        let mut response = post.send(&body[..]).map_err(unreachable)?;
         let status = response.status().as_u16();
         let gzipped = response
             .headers()
@@ -133,6 +140,9 @@ impl Transport for HttpTransport {
         })
     }
 }
+
+/// Smallest request body worth compressing (an idle reconnect's body is about 150 bytes).
+pub const GZIP_MIN_BYTES: usize = 512;
 
 /// Gzip-compresses a request body. Sync messages are already compact binary, but their
 /// base64 in JSON compresses back to about their own size.
