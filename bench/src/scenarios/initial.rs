@@ -2,13 +2,12 @@
 //! once, one OS thread each. The server is the release binary in a child process so its
 //! memory and its own per-request latencies can be reported.
 
-use std::sync::Barrier;
 use std::time::Instant;
 
 use anyhow::Context as _;
 use fieldsync_schema::wire::Receive;
 
-use super::{Options, breakdown, make_devices, per, progress, set_sync_figures};
+use super::{Options, breakdown, make_devices, per, progress, set_sync_figures, sync_all_at_once};
 use crate::device::SyncStats;
 use crate::report::Report;
 use crate::server::{ChildServer, cpu_seconds};
@@ -46,25 +45,7 @@ pub fn run(options: &Options) -> anyhow::Result<Report> {
         "server ready in {:.3} s at {}; {count} devices syncing",
         server.ready_s, server.url
     ));
-    let barrier = Barrier::new(count + 1);
-    let url = server.url.clone();
-    let (start, results) = std::thread::scope(|s| {
-        let handles: Vec<_> = devices
-            .into_iter()
-            .map(|mut device| {
-                let (barrier, url) = (&barrier, &url);
-                s.spawn(move || {
-                    barrier.wait();
-                    let stats = device.sync(url);
-                    (stats, Instant::now())
-                })
-            })
-            .collect();
-        barrier.wait();
-        let start = Instant::now();
-        let results: Vec<_> = handles.into_iter().map(|h| h.join()).collect();
-        (start, results)
-    });
+    let (start, results) = sync_all_at_once(devices, &server.url);
     let mut runs: Vec<(SyncStats, Instant)> = Vec::new();
     for result in results {
         let (stats, finished) = result.map_err(|_| anyhow::anyhow!("a device thread panicked"))?;

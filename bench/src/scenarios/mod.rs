@@ -6,6 +6,7 @@ pub mod export;
 pub mod gprs;
 pub mod initial;
 pub mod js;
+mod js_node;
 pub mod steady;
 
 use std::path::Path;
@@ -96,4 +97,30 @@ pub fn set_sync_figures(report: &mut Report, wall_s: f64, up: u64, down: u64, ro
         "B (response bodies as sent: gzip, no headers)",
     );
     report.set("round_trips", rounds, "");
+}
+
+/// What one device thread returned: its sync's stats (or error) and when it finished; `Err`
+/// if the thread panicked.
+pub type DeviceRun = std::thread::Result<(anyhow::Result<crate::device::SyncStats>, Instant)>;
+
+/// Syncs every device with `url` at once, one OS thread each, all released together.
+/// Returns the release instant and each device's run, in device order.
+pub fn sync_all_at_once(devices: Vec<Device>, url: &str) -> (Instant, Vec<DeviceRun>) {
+    let barrier = std::sync::Barrier::new(devices.len() + 1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = devices
+            .into_iter()
+            .map(|mut device| {
+                let barrier = &barrier;
+                s.spawn(move || {
+                    barrier.wait();
+                    let stats = device.sync(url);
+                    (stats, Instant::now())
+                })
+            })
+            .collect();
+        barrier.wait();
+        let start = Instant::now();
+        (start, handles.into_iter().map(|h| h.join()).collect())
+    })
 }
