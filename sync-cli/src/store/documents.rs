@@ -125,13 +125,7 @@ impl Db<'_> {
         self.conn.execute(
             "INSERT INTO documents (check_id, bytes, heads, updated_at, observed_at_utc)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                id.to_string(),
-                doc.save(),
-                heads_text(&doc.heads()),
-                now_text(),
-                observed_key(doc)
-            ],
+            local_row(id, doc),
         )?;
         Ok(())
     }
@@ -144,13 +138,7 @@ impl Db<'_> {
         self.conn.execute(
             "UPDATE documents SET bytes = ?2, heads = ?3, updated_at = ?4, observed_at_utc = ?5
              WHERE check_id = ?1",
-            params![
-                id.to_string(),
-                doc.save(),
-                heads_text(&doc.heads()),
-                now_text(),
-                observed_key(doc)
-            ],
+            local_row(id, doc),
         )?;
         Ok(())
     }
@@ -253,4 +241,15 @@ impl Db<'_> {
             }),
         }
     }
+}
+
+/// The columns a local write stores: id, bytes, heads, update time, observation index key.
+fn local_row(id: CheckId, doc: &mut CheckDoc) -> (String, Vec<u8>, String, String, Option<String>) {
+    (
+        id.to_string(),
+        doc.save(),
+        heads_text(&doc.heads()),
+        now_text(),
+        observed_key(doc),
+    )
 }
