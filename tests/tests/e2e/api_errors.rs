@@ -30,11 +30,16 @@ fn malformed_bodies_and_messages_and_unknown_ids() -> Result<()> {
     let garbage = json!({"device": device, "cursor": 0, "messages": [{"check": check, "message": "AAECAw=="}]});
     let (status, body) = post(&server, &garbage.to_string())?;
     assert_eq!(
-        status, 200,
-        "a bad document does not fail the batch: {body}"
+        status, 400,
+        "a request of nothing but a malformed message: {body}"
     );
-    assert_eq!(body["rejected"][0]["check"], check);
-    assert_eq!(body["rejected"][0]["error"], "malformed_message");
+    assert_eq!(body["check"], check, "the error names the document");
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("malformed")),
+        "{body}"
+    );
 
     let unknown = ureq::get(&format!("{}/api/v1/checks/{check}", server.url()))
         .config()
