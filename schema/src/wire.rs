@@ -30,11 +30,10 @@ pub struct SyncRequest {
     pub device: DeviceInfo,
     /// Highest server sequence number the device has applied.
     pub cursor: u64,
-    /// The tag the server gave with `cursor` (hex), so the server can tell that it still
-    /// holds the version the device saw at that sequence (not a restored backup that has
-    /// since reused it). Absent at cursor 0.
+    /// The server's horizon as the device last saw it (absent before the first round): the
+    /// server checks it still holds exactly that, or tells the device to start over.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cursor_tag: Option<String>,
+    pub horizon: Option<Horizon>,
     /// Which changed documents the server sends besides replies (default [`Receive::All`]).
     #[serde(default, skip_serializing_if = "Receive::is_all")]
     pub receive: Receive,
@@ -53,6 +52,21 @@ impl Receive {
     pub fn is_all(&self) -> bool {
         *self == Receive::All
     }
+}
+
+/// How far a server's history reached when a device last heard from it: the highest change
+/// sequence assigned (the device's own pushes included) and the random tag stored with it.
+///
+/// A server restored from a backup has lost everything after some sequence; it either no
+/// longer has `seq`, or has reused it for other changes (a different `tag`). Either way the
+/// device must offer everything again. The cursor alone cannot tell: a round that pushes
+/// checks and pages (`more`) answers a cursor below the sequences of those very checks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Horizon {
+    /// Highest change sequence the server had assigned.
+    pub seq: u64,
+    /// Its tag, 16 hex digits.
+    pub tag: String,
 }
 
 /// Which documents a device receives from the server.
@@ -102,17 +116,17 @@ pub struct SyncResponse {
     /// that sees a different id is talking to another server: it must forget what it believes
     /// the server has (cursor, acknowledged heads) and sync everything again.
     pub server: String,
-    /// True when the device's cursor is ahead of everything this server holds, or its
-    /// `cursor_tag` does not match (the server was restored from a backup, or lost data):
+    /// True when the device's cursor or horizon is ahead of everything this server holds,
+    /// or the horizon's tag does not match (the server was restored from a backup, or lost data):
     /// nothing of the request was processed, and the device must forget what it believes
     /// the server has and sync everything again.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub reset: bool,
     /// The cursor to send next time (all server changes up to it are in this response).
     pub cursor: u64,
-    /// The tag of `cursor` (hex), to send back with it. Absent at cursor 0.
+    /// The server's horizon at the end of this round, to send back next time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cursor_tag: Option<String>,
+    pub horizon: Option<Horizon>,
     /// True when more changed documents remain past `cursor`: sync again.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub more: bool,
@@ -222,7 +236,7 @@ mod tests {
                 role: Role::Inspector,
             },
             cursor: 7,
-            cursor_tag: None,
+            horizon: None,
             receive: Default::default(),
             window: None,
             messages: vec![DocMessage {

@@ -220,7 +220,7 @@ mod tests {
                 role: fieldsync_schema::Role::Inspector,
             },
             cursor: 0,
-            cursor_tag: None,
+            horizon: None,
             receive: Default::default(),
             window: None,
             messages: vec![],

@@ -127,7 +127,7 @@ pub fn run_observed(
     let device = meta.device_info();
     let receive = store.db().receive()?;
     let mut cursor = meta.cursor;
-    let mut cursor_tag = store.db().cursor_tag()?;
+    let mut horizon = store.db().horizon()?;
     let mut queue: VecDeque<Outgoing> = VecDeque::new();
     let mut sent_ids: BTreeSet<CheckId> = BTreeSet::new();
     // Pending documents are listed once per run (and after a reset), not every round: the
@@ -154,7 +154,7 @@ pub fn run_observed(
         let request = SyncRequest {
             device: device.clone(),
             cursor,
-            cursor_tag: cursor_tag.clone(),
+            horizon: horizon.clone(),
             receive,
             messages: batch.into_iter().map(|o| o.message).collect(),
             window: (window > BATCH_BYTES).then(|| u32::try_from(window).unwrap_or(u32::MAX)),
@@ -176,7 +176,7 @@ pub fn run_observed(
             resets += 1;
             observer.reset(&reason);
             store.write(|db| db.reset_sync(&response.server))?;
-            (cursor, cursor_tag, queue) = (0, None, VecDeque::new());
+            (cursor, horizon, queue) = (0, None, VecDeque::new());
             sent_ids = BTreeSet::new();
             todo = store.db().pending_ids()?.into();
             continue;
@@ -188,7 +188,9 @@ pub fn run_observed(
             apply_response(db, &sent, &response)
         })?;
         cursor = response.cursor;
-        cursor_tag.clone_from(&response.cursor_tag);
+        if response.horizon.as_ref().map(|h| h.seq) >= horizon.as_ref().map(|h| h.seq) {
+            horizon.clone_from(&response.horizon);
+        }
         summary.received += applied.received;
         let moved = sending + applied.received + applied.acknowledged;
         stalled = if moved > 0 { 0 } else { stalled + 1 };
@@ -328,7 +330,7 @@ fn apply_response(
         applied.acknowledged += 1;
     }
     applied.replies = replies.into_values().collect();
-    db.set_cursor(response.cursor, response.cursor_tag.as_deref())?;
+    db.set_cursor(response.cursor, response.horizon.as_ref())?;
     Ok(applied)
 }
 

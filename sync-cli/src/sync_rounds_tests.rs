@@ -171,7 +171,7 @@ impl Transport for Broken {
                 server: "broken".into(),
                 reset: false,
                 cursor: request.cursor + 1,
-                cursor_tag: None,
+                horizon: None,
                 more: true,
                 messages: vec![],
                 rejected: vec![],
@@ -347,4 +347,80 @@ fn the_window_grows_on_a_fast_link_and_shrinks_on_a_slow_one() {
         next_window(4 * BATCH_BYTES, Duration::from_secs(2)),
         4 * BATCH_BYTES
     );
+}
+
+/// Answers the first round, then fails as a cut link.
+struct CutAfterFirst<'a> {
+    server: &'a mut LocalServer,
+    rounds: usize,
+}
+
+impl Transport for CutAfterFirst<'_> {
+    fn exchange(&mut self, request: &SyncRequest) -> Result<Exchange, SyncClientError> {
+        self.rounds += 1;
+        if self.rounds > 1 {
+            return Err(SyncClientError::BadResponse {
+                url: "http://cut".into(),
+                reason: "link cut".into(),
+            });
+        }
+        self.server.exchange(request)
+    }
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
+    }
+}
+
+#[test]
+fn checks_pushed_in_a_paged_round_cut_short_come_back_after_a_restore() {
+    let root = crate::test_support::temp_home();
+    let (data, backup) = (root.path().join("data"), root.path().join("backup"));
+    let (_b, mut big) = new_store("big", Role::Inspector);
+    for _ in 0..12 {
+        bakery(&[]).record(&mut big).expect("record");
+    }
+    let mut server = LocalServer::open_at(&data);
+    sync(&mut big, &mut server);
+    drop(server);
+    copy_dir(&data, &backup);
+
+    // x pushes 3 checks; the round is paged (more) and answers a cursor below their
+    // sequences; the next round is cut.
+    let (_x, mut x) = new_store("x", Role::Inspector);
+    let mine: Vec<_> = (0..3)
+        .map(|_| bakery(&[]).record(&mut x).expect("record"))
+        .collect();
+    let mut server = LocalServer::open_at(&data);
+    server.page = 2;
+    let cut = run(
+        &mut x,
+        &mut CutAfterFirst {
+            server: &mut server,
+            rounds: 0,
+        },
+        |_| {},
+    );
+    assert!(cut.is_err(), "the second round was cut");
+    assert!(
+        x.db().pending_ids().expect("pending").is_empty(),
+        "x's checks were acknowledged"
+    );
+    assert!(
+        x.db().meta().expect("meta").cursor < 15,
+        "cursor below x's own checks"
+    );
+    drop(server);
+
+    std::fs::remove_dir_all(&data).expect("rm");
+    copy_dir(&backup, &data);
+    let mut server = LocalServer::open_at(&data);
+    sync(&mut x, &mut server);
+    for id in mine {
+        assert_eq!(server.check(id).id, id, "x's check is back on the server");
+    }
 }

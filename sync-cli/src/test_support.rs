@@ -58,7 +58,7 @@ pub fn edit(id: CheckId, sets: &[&str]) -> Edit {
 /// The real server's sync logic (`fieldsync_server::sync::sync_round`) over a SQLite store
 /// in a temporary directory, called in-process instead of over HTTP.
 pub struct LocalServer {
-    _dir: TempDir,
+    _dir: Option<TempDir>,
     store: Arc<dyn fieldsync_server::store::Store>,
     /// Most messages per response (0 = the server's default), to exercise `more`.
     pub page: usize,
@@ -72,19 +72,27 @@ pub struct LocalServer {
 impl Default for LocalServer {
     fn default() -> Self {
         let dir = temp_home();
-        let config = Config::for_data_dir(dir.path().join("data"));
+        let mut server = Self::open_at(&dir.path().join("data"));
+        server._dir = Some(dir);
+        server
+    }
+}
+
+impl LocalServer {
+    /// A server over the data directory `dir` (created if missing, kept after drop), so a
+    /// test can stop it, copy or restore the directory, and open it again.
+    pub fn open_at(dir: &std::path::Path) -> Self {
+        let config = Config::for_data_dir(dir);
         let state = AppState::open(&config).expect("server store");
         Self {
             store: state.store().clone(),
-            _dir: dir,
+            _dir: None,
             page: 0,
             reject: Vec::new(),
             requests: Vec::new(),
         }
     }
-}
 
-impl LocalServer {
     /// The server's check, read as the device would.
     pub fn check(&self, id: CheckId) -> fieldsync_schema::Check {
         let stored = self.store.load_check(id).expect("load").expect("known");

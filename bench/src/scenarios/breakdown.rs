@@ -134,7 +134,7 @@ pub fn measure(device: &Device, sample: usize) -> anyhow::Result<Vec<Figure>> {
     let request = SyncRequest {
         device: device.store.db().meta()?.device_info(),
         cursor: 0,
-        cursor_tag: None,
+        horizon: None,
         receive: Default::default(),
         window: None,
         messages,

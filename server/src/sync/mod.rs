@@ -23,7 +23,8 @@ use automerge::ActorId;
 use automerge::sync::State;
 use fieldsync_schema::sync::load_state;
 use fieldsync_schema::wire::{
-    BATCH_BYTES, DocMessage, MAX_WINDOW_BYTES, Receive, Rejection, SyncRequest, SyncResponse,
+    BATCH_BYTES, DocMessage, Horizon, MAX_WINDOW_BYTES, Receive, Rejection, SyncRequest,
+    SyncResponse,
 };
 use fieldsync_schema::{Author, CheckId, Role};
 
@@ -128,7 +129,7 @@ pub fn sync_round(
         server: server_id(&round.actor),
         reset: false,
         cursor: request.cursor,
-        cursor_tag: request.cursor_tag.clone(),
+        horizon: request.horizon.clone(),
         more: false,
         messages: Vec::new(),
         rejected: Vec::new(),
@@ -155,7 +156,7 @@ fn run(
             server,
             reset: true,
             cursor: 0,
-            cursor_tag: None,
+            horizon: None,
             more: false,
             messages: Vec::new(),
             rejected: Vec::new(),
@@ -202,48 +203,54 @@ fn run(
     };
     let changed = outgoing::changed(batch, round, request.cursor, &answered, budget)?;
     messages.extend(changed.messages);
-    let cursor_tag = tag_of(batch, changed.cursor)?;
+    let horizon = horizon(batch)?;
     Ok(SyncResponse {
         server,
         reset: false,
         cursor: changed.cursor,
-        cursor_tag,
+        horizon,
         more: changed.more,
         messages,
         rejected,
     })
 }
 
-/// Why this server cannot continue from the device's cursor, if it cannot: the cursor is
-/// ahead of everything stored, or the tag the device got with it is not the tag stored with
+/// Why this server cannot continue from what the device last saw, if it cannot: its cursor
+/// or horizon is ahead of everything stored, or the horizon's tag is not the tag stored with
 /// that sequence (a backup restored, then the sequence reused by new changes).
 fn cursor_unknown(
     batch: &mut dyn SyncBatch,
     request: &SyncRequest,
 ) -> Result<Option<&'static str>, StoreError> {
-    if request.cursor == 0 {
-        return Ok(None);
-    }
-    if request.cursor > batch.latest_seq()? {
+    let latest = batch.latest_seq()?;
+    let seen = request
+        .horizon
+        .as_ref()
+        .map_or(0, |h| h.seq)
+        .max(request.cursor);
+    if seen > latest {
         return Ok(Some(
-            "cursor ahead of this server (restored backup or lost data)",
+            "device saw more than this server holds (restored backup or lost data)",
         ));
     }
-    let Some(sent) = &request.cursor_tag else {
-        // A device from before cursor tags: nothing to compare.
+    let Some(horizon) = &request.horizon else {
+        // A device from before horizons: nothing more to compare.
         return Ok(None);
     };
-    let stored = batch.cursor_tag(request.cursor)?.map(hex);
-    Ok((stored.as_ref() != Some(sent))
-        .then_some("cursor tag does not match (restored backup whose sequence was reused)"))
+    let stored = batch.cursor_tag(horizon.seq)?.map(hex);
+    Ok((stored.as_ref() != Some(&horizon.tag))
+        .then_some("horizon tag does not match (restored backup whose sequence was reused)"))
 }
 
-/// The tag of `seq` as hex, `None` at 0.
-fn tag_of(batch: &mut dyn SyncBatch, seq: u64) -> Result<Option<String>, StoreError> {
+/// The server's horizon now: the latest sequence and its tag; `None` while it stores nothing.
+fn horizon(batch: &mut dyn SyncBatch) -> Result<Option<Horizon>, StoreError> {
+    let seq = batch.latest_seq()?;
     if seq == 0 {
         return Ok(None);
     }
-    Ok(batch.cursor_tag(seq)?.map(hex))
+    Ok(batch
+        .cursor_tag(seq)?
+        .map(|tag| Horizon { seq, tag: hex(tag) }))
 }
 
 fn hex(bytes: Vec<u8>) -> String {

@@ -218,7 +218,7 @@ impl Device {
         SyncRequest {
             device: self.info.clone(),
             cursor: self.cursor,
-            cursor_tag: None,
+            horizon: None,
             receive: Default::default(),
             window: None,
             messages,

@@ -88,7 +88,7 @@ async fn a_document_without_the_check_layout_is_rejected_naming_the_field() {
     let request = SyncRequest {
         device: Device::new("ana").info,
         cursor: 0,
-        cursor_tag: None,
+        horizon: None,
         receive: Default::default(),
         window: None,
         messages: vec![raw_push(&mut doc, check)],
@@ -130,7 +130,7 @@ async fn a_document_of_another_check_is_rejected_naming_both_ids() {
     let request = SyncRequest {
         device: ana.info.clone(),
         cursor: 0,
-        cursor_tag: None,
+        horizon: None,
         receive: Default::default(),
         window: None,
         messages: vec![message],
@@ -231,7 +231,7 @@ async fn too_many_messages_or_bytes_get_413_json() {
     let request = SyncRequest {
         device: Device::new("ana").info,
         cursor: 0,
-        cursor_tag: None,
+        horizon: None,
         receive: Default::default(),
         window: None,
         messages: vec![message; MAX_MESSAGES_PER_REQUEST + 1],

@@ -170,7 +170,7 @@ pub fn sync_body(len: usize) -> Vec<u8> {
             role: Role::Inspector,
         },
         cursor: 0,
-        cursor_tag: None,
+        horizon: None,
         receive: Default::default(),
         window: None,
         messages: Vec::new(),

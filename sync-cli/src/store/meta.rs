@@ -1,7 +1,7 @@
 //! The `meta` row: who this device is and how far it has synced.
 
 use automerge::ActorId;
-use fieldsync_schema::wire::{DeviceInfo, Receive};
+use fieldsync_schema::wire::{DeviceInfo, Horizon, Receive};
 use fieldsync_schema::{Author, Role};
 use rusqlite::{OptionalExtension, params};
 
@@ -141,30 +141,48 @@ impl Db<'_> {
         Ok(())
     }
 
-    /// Stores the server cursor and its tag after a whole response was applied.
+    /// Stores the server cursor and the server's horizon after a whole response was applied
+    /// (the horizon only moves forward).
     ///
     /// # Errors
     /// [`StoreError::Corrupt`] for a cursor beyond SQLite's integers; SQLite failures.
-    pub fn set_cursor(&self, cursor: u64, tag: Option<&str>) -> Result<(), StoreError> {
-        let value = i64::try_from(cursor).map_err(|e| StoreError::Corrupt {
-            what: "server cursor".into(),
-            reason: e.to_string(),
-        })?;
-        self.conn.execute(
-            "UPDATE meta SET cursor = ?1, cursor_tag = ?2 WHERE id = 1",
-            params![value, tag],
-        )?;
+    pub fn set_cursor(&self, cursor: u64, horizon: Option<&Horizon>) -> Result<(), StoreError> {
+        let int = |n: u64| {
+            i64::try_from(n).map_err(|e| StoreError::Corrupt {
+                what: "server cursor".into(),
+                reason: e.to_string(),
+            })
+        };
+        self.conn
+            .execute("UPDATE meta SET cursor = ?1 WHERE id = 1", [int(cursor)?])?;
+        if let Some(horizon) = horizon {
+            self.conn.execute(
+                "UPDATE meta SET horizon_seq = ?1, horizon_tag = ?2
+                 WHERE id = 1 AND (horizon_seq IS NULL OR horizon_seq <= ?1)",
+                params![int(horizon.seq)?, horizon.tag],
+            )?;
+        }
         Ok(())
     }
 
-    /// The tag the server gave with the stored cursor, if any.
+    /// The server's horizon as this device last saw it, if any.
     ///
     /// # Errors
-    /// SQLite failures.
-    pub fn cursor_tag(&self) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .conn
-            .query_row("SELECT cursor_tag FROM meta WHERE id = 1", [], |r| r.get(0))?)
+    /// [`StoreError::Corrupt`] for a negative stored sequence; SQLite failures.
+    pub fn horizon(&self) -> Result<Option<Horizon>, StoreError> {
+        let (seq, tag): (Option<i64>, Option<String>) = self.conn.query_row(
+            "SELECT horizon_seq, horizon_tag FROM meta WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let (Some(seq), Some(tag)) = (seq, tag) else {
+            return Ok(None);
+        };
+        let seq = u64::try_from(seq).map_err(|e| StoreError::Corrupt {
+            what: "meta.horizon_seq".into(),
+            reason: e.to_string(),
+        })?;
+        Ok(Some(Horizon { seq, tag }))
     }
 }
 
@@ -192,7 +210,8 @@ impl Db<'_> {
             [],
         )?;
         self.conn.execute(
-            "UPDATE meta SET cursor = 0, cursor_tag = NULL, server_id = ?1 WHERE id = 1",
+            "UPDATE meta SET cursor = 0, horizon_seq = NULL, horizon_tag = NULL, server_id = ?1
+             WHERE id = 1",
             [server_id],
         )?;
         Ok(())

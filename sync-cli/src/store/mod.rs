@@ -55,7 +55,7 @@ fn migrations() -> Vec<M<'static>> {
         M::up(include_str!("migrations/002_server_id.sql")),
         M::up(include_str!("migrations/003_receive.sql")),
         M::up_with_hook(include_str!("migrations/004_index.sql"), index::backfill),
-        M::up(include_str!("migrations/005_cursor_tag.sql")),
+        M::up(include_str!("migrations/005_horizon.sql")),
     ]
 }
 
