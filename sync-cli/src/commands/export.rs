@@ -81,14 +81,18 @@ fn export_file(store: &Store, format: Format, path: &Path) -> anyhow::Result<Exp
         return export_to(store, format, &mut File::create(path)?);
     }
     let name = path.file_name().context("the output is not a file name")?;
-    // Visible, and per process so two exports to one path do not share it.
-    let partial = path.with_file_name(format!(
-        "{}.{}.partial",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    // A previous export keeps its permissions (a 0600 file must not become world-readable).
-    let previous = std::fs::metadata(path).ok().map(|m| m.permissions());
+    // Visible, and per process so two exports to one path do not share it; a name near the
+    // file system's 255-byte limit falls back to a short one.
+    let pid = std::process::id();
+    let long = format!("{}.{pid}.partial", name.to_string_lossy());
+    let partial = path.with_file_name(if long.len() <= 240 {
+        long
+    } else {
+        format!("fieldsync-export.{pid}.partial")
+    });
+    // A previous export keeps its permissions (a 0600 file must not become world-readable),
+    // but never setuid, setgid or sticky bits.
+    let previous = std::fs::metadata(path).ok().map(|m| plain(m.permissions()));
     let result = (|| {
         let mut file =
             File::create(&partial).with_context(|| format!("creating {}", partial.display()))?;
@@ -105,6 +109,19 @@ fn export_file(store: &Store, format: Format, path: &Path) -> anyhow::Result<Exp
         let _ = std::fs::remove_file(&partial);
     }
     result
+}
+
+/// `permissions` without setuid, setgid and sticky bits.
+#[cfg(unix)]
+fn plain(permissions: std::fs::Permissions) -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::Permissions::from_mode(permissions.mode() & 0o777)
+}
+
+/// `permissions` as they are (no special bits elsewhere).
+#[cfg(not(unix))]
+fn plain(permissions: std::fs::Permissions) -> std::fs::Permissions {
+    permissions
 }
 
 /// Stdout that remembers a closed pipe. A reader that has gone away (`fieldsync export |
