@@ -61,12 +61,39 @@ impl Receive {
 /// longer has `seq`, or has reused it for other changes (a different `tag`). Either way the
 /// device must offer everything again. The cursor alone cannot tell: a round that pushes
 /// checks and pages (`more`) answers a cursor below the sequences of those very checks.
+///
+/// On the wire it is one string, `"<seq>.<tag>"` (e.g. `"10001.3f9c0a1b2c3d4e5f"`): it rides
+/// on every request and response, including idle ones.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Horizon {
     /// Highest change sequence the server had assigned.
     pub seq: u64,
     /// Its tag, 16 hex digits.
     pub tag: String,
+}
+
+impl From<Horizon> for String {
+    fn from(h: Horizon) -> String {
+        format!("{}.{}", h.seq, h.tag)
+    }
+}
+
+impl TryFrom<String> for Horizon {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        let bad = || format!("invalid horizon {text:?}: expected <sequence>.<hex tag>");
+        let (seq, tag) = text.split_once('.').ok_or_else(bad)?;
+        let seq = seq.parse().map_err(|_| bad())?;
+        if tag.is_empty() || !tag.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(bad());
+        }
+        Ok(Horizon {
+            seq,
+            tag: tag.to_owned(),
+        })
+    }
 }
 
 /// Which documents a device receives from the server.
@@ -250,6 +277,24 @@ mod tests {
             serde_json::from_str::<SyncRequest>(&json).expect("parse"),
             req
         );
+    }
+
+    #[test]
+    fn a_horizon_is_one_compact_string() {
+        let horizon = Horizon {
+            seq: 10_001,
+            tag: "3f9c0a1b2c3d4e5f".into(),
+        };
+        let json = serde_json::to_string(&horizon).expect("serialise");
+        assert_eq!(json, "\"10001.3f9c0a1b2c3d4e5f\"");
+        assert_eq!(
+            serde_json::from_str::<Horizon>(&json).expect("parse"),
+            horizon
+        );
+        for bad in ["\"10001\"", "\"x.ab\"", "\"12.zz\"", "\"12.\""] {
+            let err = serde_json::from_str::<Horizon>(bad).expect_err(bad);
+            assert!(err.to_string().contains("invalid horizon"), "{err}");
+        }
     }
 
     #[test]
