@@ -17,14 +17,25 @@ fn only_check(store: &Store) -> StoredCheck {
     checks.remove(0)
 }
 
-#[test]
-fn a_push_and_a_pull_each_take_one_round_trip() {
-    let mut server = LocalServer::default();
-    let (_a, mut ana) = new_store("ana", Role::Inspector);
-    let (_b, mut bilal) = new_store("bilal", Role::Inspector);
+/// A server, two inspectors' stores, and a bakery check recorded (not synced) by the first.
+fn two_inspectors_and_a_bakery() -> (
+    LocalServer,
+    (tempfile::TempDir, Store),
+    (tempfile::TempDir, Store),
+    fieldsync_schema::CheckId,
+) {
+    let server = LocalServer::default();
+    let (a, mut ana) = new_store("ana", Role::Inspector);
+    let bilal = new_store("bilal", Role::Inspector);
     let id = bakery(&["bread_price_syp=1250"])
         .record(&mut ana)
         .expect("record");
+    (server, (a, ana), bilal, id)
+}
+
+#[test]
+fn a_push_and_a_pull_each_take_one_round_trip() {
+    let (mut server, (_a, mut ana), (_b, mut bilal), id) = two_inspectors_and_a_bakery();
 
     let push = sync(&mut ana, &mut server);
     assert_eq!(
@@ -60,12 +71,7 @@ fn a_push_and_a_pull_each_take_one_round_trip() {
 
 #[test]
 fn offline_edits_on_two_devices_converge_and_show_the_conflict() {
-    let mut server = LocalServer::default();
-    let (_a, mut ana) = new_store("ana", Role::Inspector);
-    let (_b, mut bilal) = new_store("bilal", Role::Inspector);
-    let id = bakery(&["bread_price_syp=1250"])
-        .record(&mut ana)
-        .expect("record");
+    let (mut server, (_a, mut ana), (_b, mut bilal), id) = two_inspectors_and_a_bakery();
     sync(&mut ana, &mut server);
     sync(&mut bilal, &mut server);
 

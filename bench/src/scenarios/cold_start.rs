@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 
-use super::{Options, progress, set_sync_figures};
+use super::{Options, progress, set_device_sync_figures};
 use crate::device::{DOCS_PER_STEP, Device};
 use crate::r#gen::{self, Generator};
 use crate::report::Report;
@@ -47,16 +47,9 @@ pub fn run(options: &Options) -> anyhow::Result<Report> {
     let ready_s = server.ready_s;
     server.stop()?;
 
-    let s = &stats.summary;
     let mut report = Report::new("cold-start", docs, 1);
     report.set_f("ready_s", ready_s, 4, "s (spawn until /healthz answered)");
-    set_sync_figures(
-        &mut report,
-        stats.wall.as_secs_f64(),
-        s.bytes_up,
-        s.bytes_down,
-        u64::from(s.rounds),
-    );
+    set_device_sync_figures(&mut report, &stats);
     report.set_f("idle_sync_s", stats.wall.as_secs_f64(), 4, "s (= wall_s)");
     report.set_f(
         "server_ms_idle_round",

@@ -89,12 +89,12 @@ pub fn set_sync_figures(report: &mut Report, wall_s: f64, up: u64, down: u64, ro
     report.set(
         "bytes_up",
         up,
-        "B (request bodies as sent: gzip, no headers)",
+        "B (request bodies as sent: gzip from 512 B, no headers)",
     );
     report.set(
         "bytes_down",
         down,
-        "B (response bodies as sent: gzip, no headers)",
+        "B (response bodies as sent: gzip from 512 B, no headers)",
     );
     report.set("round_trips", rounds, "");
 }
@@ -123,4 +123,16 @@ pub fn sync_all_at_once(devices: Vec<Device>, url: &str) -> (Instant, Vec<Device
         let start = Instant::now();
         (start, handles.into_iter().map(|h| h.join()).collect())
     })
+}
+
+/// [`set_sync_figures`] from one device's sync.
+pub fn set_device_sync_figures(report: &mut Report, stats: &crate::device::SyncStats) {
+    let s = &stats.summary;
+    set_sync_figures(
+        report,
+        stats.wall.as_secs_f64(),
+        s.bytes_up,
+        s.bytes_down,
+        u64::from(s.rounds),
+    );
 }

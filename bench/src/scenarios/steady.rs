@@ -2,7 +2,7 @@
 //! more sync with nothing changed, or after editing one check. That sync goes through the
 //! counting proxy, so its bytes include HTTP headers as they crossed the socket.
 
-use super::{Options, per, progress, set_sync_figures};
+use super::{Options, per, progress, set_device_sync_figures};
 use crate::device::{Device, SyncStats};
 use crate::proxy::Proxy;
 use crate::report::Report;
@@ -64,13 +64,7 @@ pub fn run(options: &Options, change: Change) -> anyhow::Result<Report> {
     };
     let s = &stats.summary;
     let mut report = Report::new(name, docs, 1);
-    set_sync_figures(
-        &mut report,
-        stats.wall.as_secs_f64(),
-        s.bytes_up,
-        s.bytes_down,
-        u64::from(s.rounds),
-    );
+    set_device_sync_figures(&mut report, &stats);
     report.set("wire_bytes_up", wire_up, "B (socket, headers included)");
     report.set(
         "wire_bytes_down",
