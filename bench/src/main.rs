@@ -48,8 +48,10 @@ struct Cli {
     /// cold-start: rebuild the cached data directory instead of reusing it.
     #[arg(long)]
     fresh: bool,
-    /// initial: which changed checks devices ask for (`fieldsync init --receive`).
-    #[arg(long, value_enum, default_value = "all")]
+    /// initial: which changed checks devices ask for (`fieldsync init --receive`); the
+    /// default is an inspector's device's default, `own`. `all` is a supervisor's, and makes
+    /// every device pull every other device's checks (the fan-out figure).
+    #[arg(long, value_enum, default_value = "own")]
     receive: ReceiveArg,
     /// gprs, js initial: give up after this many seconds.
     #[arg(long, value_name = "S", default_value_t = 240)]

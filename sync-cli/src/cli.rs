@@ -38,6 +38,8 @@ pub enum Command {
     Show(commands::show::Show),
     /// Exchange changes with the server.
     Sync(commands::sync::Sync),
+    /// Fetch checks recorded by others, by id or site, to work on them offline.
+    Fetch(commands::fetch::Fetch),
     /// Record a supervisor's review decision.
     Review(commands::review::Review),
     /// Export every check as CSV or JSON.
@@ -67,6 +69,7 @@ impl Cli {
             Command::List(c) => c.run(&home),
             Command::Show(c) => c.run(&home),
             Command::Sync(c) => c.run(&home),
+            Command::Fetch(c) => c.run(&home),
             Command::Review(c) => c.run(&home),
             Command::Export(c) => c.run(&home),
             Command::Resolutions(c) => c.run(&home),

@@ -3,7 +3,8 @@
 use std::io::{Read as _, Write as _};
 use std::time::Duration;
 
-use fieldsync_schema::wire::{ErrorBody, SyncRequest, SyncResponse};
+use fieldsync_schema::wire::{CheckSummary, ErrorBody, SyncRequest, SyncResponse};
+use fieldsync_schema::{CheckId, SiteId};
 
 /// Largest response body accepted (decompressed): a full round of large documents.
 const MAX_RESPONSE_BYTES: u64 = 512 * 1024 * 1024;
@@ -31,7 +32,7 @@ pub enum SyncClientError {
         source: Box<ureq::Error>,
     },
     /// The server answered 4xx or 5xx.
-    #[error("the server at {url} refused the sync (HTTP {status}, {code}): {message}")]
+    #[error("the server at {url} refused the request (HTTP {status}, {code}): {message}")]
     Refused {
         /// The sync endpoint.
         url: String,
@@ -65,6 +66,8 @@ pub trait Transport {
 #[derive(Debug)]
 pub struct HttpTransport {
     agent: ureq::Agent,
+    /// The server's base URL, without a trailing `/`.
+    base: String,
     url: String,
 }
 
@@ -77,10 +80,49 @@ impl HttpTransport {
             .timeout_global(Some(Duration::from_secs(600)))
             .build()
             .into();
+        let base = server.trim_end_matches('/').to_owned();
         HttpTransport {
             agent,
-            url: format!("{}/api/v1/sync", server.trim_end_matches('/')),
+            url: format!("{base}/api/v1/sync"),
+            base,
         }
+    }
+
+    /// The ids of the checks the server holds at `site` (`GET /api/v1/checks?site=`).
+    ///
+    /// # Errors
+    /// [`SyncClientError`] naming the URL: unreachable, a 4xx/5xx answer, or a body that is
+    /// not a list of checks.
+    pub fn checks_at_site(&self, site: &SiteId) -> Result<Vec<CheckId>, SyncClientError> {
+        let url = format!("{}/api/v1/checks", self.base);
+        let mut response = self
+            .agent
+            .get(&url)
+            .query("site", site.as_str())
+            .call()
+            .map_err(|e| SyncClientError::Unreachable {
+                url: url.clone(),
+                source: Box::new(e),
+            })?;
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_RESPONSE_BYTES)
+            .read_to_vec()
+            .map_err(|e| SyncClientError::Unreachable {
+                url: url.clone(),
+                source: Box::new(e),
+            })?;
+        if status >= 400 {
+            return Err(refused(&url, status, &body));
+        }
+        let checks: Vec<CheckSummary> =
+            serde_json::from_slice(&body).map_err(|e| SyncClientError::BadResponse {
+                url: url.clone(),
+                reason: format!("HTTP {status}: {e}"),
+            })?;
+        Ok(checks.into_iter().map(|c| c.id).collect())
     }
 }
 

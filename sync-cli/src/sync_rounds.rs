@@ -21,9 +21,10 @@ use fieldsync_schema::{CheckDoc, CheckId};
 use crate::store::{Db, Store, heads_text};
 use crate::sync_client::Transport;
 
-/// Rounds in a row in which no document moved (none sent with changes, received or
-/// acknowledged) after which a sync gives up: the server keeps asking for more without
-/// giving anything. A long sync that makes progress is never cut short.
+/// Rounds in a row in which no document moved (no pending document sent for the first time in
+/// this run, none changed by what was received, none acknowledged) after which a sync gives
+/// up: the server keeps asking for more, or the two sides keep answering each other, without
+/// anything changing. A long sync that makes progress is never cut short.
 pub const MAX_ROUNDS: u32 = 50;
 
 /// What a sync did, for the summary line.
@@ -31,7 +32,7 @@ pub const MAX_ROUNDS: u32 = 50;
 pub struct Summary {
     /// Messages sent that carried changes.
     pub sent: usize,
-    /// Messages received that carried changes.
+    /// Documents changed on this device by what was received.
     pub received: usize,
     /// Documents the server refused, in the order reported.
     pub rejected: Vec<Rejection>,
@@ -123,12 +124,30 @@ pub fn run_observed(
     transport: &mut dyn Transport,
     observer: &mut dyn Observer,
 ) -> anyhow::Result<Summary> {
+    run_fetching(store, transport, observer, &[])
+}
+
+/// As [`run_observed`], and also asks the server for the checks in `wanted` that this device
+/// does not hold (`fieldsync fetch`): each goes out as the first message of an empty
+/// document, which the server answers with the whole check and, from then on, counts the
+/// check as held by this device (so [`Receive::Own`](fieldsync_schema::wire::Receive)
+/// devices receive its changes). A wanted check the server does not have is simply not
+/// there afterwards; the caller checks.
+///
+/// # Errors
+/// As [`run_observed`].
+pub fn run_fetching(
+    store: &mut Store,
+    transport: &mut dyn Transport,
+    observer: &mut dyn Observer,
+    wanted: &[CheckId],
+) -> anyhow::Result<Summary> {
     let meta = store.db().meta()?;
     let device = meta.device_info();
     let receive = store.db().receive()?;
     let mut cursor = meta.cursor;
     let mut horizon = store.db().horizon()?;
-    let mut queue: VecDeque<Outgoing> = VecDeque::new();
+    let mut queue: VecDeque<Outgoing> = fetch_messages(store.db(), wanted)?;
     let mut sent_ids: BTreeSet<CheckId> = BTreeSet::new();
     // Pending documents are listed once per run (and after a reset), not every round: the
     // scan costs milliseconds on a large store, and a round takes one batch off the front.
@@ -144,9 +163,11 @@ pub fn run_observed(
                 "sync made no progress in {MAX_ROUNDS} round trips in a row; run `fieldsync sync` again"
             );
         }
+        let queued = queue.len();
         let batch = next_batch(store.db(), &mut queue, &mut todo, &mut sent_ids, window)?;
-        let sending = batch.iter().filter(|o| o.has_changes).count();
-        summary.sent += sending;
+        // Replies re-send documents already in flight; only pending ones are new work.
+        let fresh = batch.len() - (queued - queue.len());
+        summary.sent += batch.iter().filter(|o| o.has_changes).count();
         let sent: Vec<(CheckId, Vec<ChangeHash>)> = batch
             .iter()
             .map(|o| (o.message.check, o.heads.clone()))
@@ -192,7 +213,7 @@ pub fn run_observed(
             horizon.clone_from(&response.horizon);
         }
         summary.received += applied.received;
-        let moved = sending + applied.received + applied.acknowledged;
+        let moved = fresh + applied.received + applied.acknowledged;
         stalled = if moved > 0 { 0 } else { stalled + 1 };
         for rejection in &response.rejected {
             observer.rejected(rejection);
@@ -271,6 +292,25 @@ fn next_batch(
     Ok(batch)
 }
 
+/// The opening message of an empty document for each check in `wanted` not held here.
+fn fetch_messages(db: Db<'_>, wanted: &[CheckId]) -> anyhow::Result<VecDeque<Outgoing>> {
+    let mut out = VecDeque::new();
+    for &id in wanted.iter().collect::<BTreeSet<_>>() {
+        if db.load(id)?.is_some() {
+            continue;
+        }
+        let mut empty = CheckDoc::empty();
+        if let Some(message) = empty
+            .automerge()
+            .sync()
+            .generate_sync_message(&mut State::new())
+        {
+            out.push_back(outgoing(id, message));
+        }
+    }
+    Ok(out)
+}
+
 /// The first message for a pending document: everything since the shared heads.
 fn primed_message(db: Db<'_>, id: CheckId) -> anyhow::Result<Option<Outgoing>> {
     let mut stored = db.load_existing(id)?;
@@ -310,10 +350,9 @@ fn apply_response(
         let id = doc_message.check;
         let message = Message::decode(&doc_message.message)
             .with_context(|| format!("the server sent a malformed sync message for check {id}"))?;
-        if !message.changes.is_empty() {
-            applied.received += 1;
-        }
-        if let Some(reply) = receive(db, id, message)? {
+        let (reply, changed) = receive(db, id, message)?;
+        applied.received += usize::from(changed);
+        if let Some(reply) = reply {
             replies.insert(id, reply);
         }
     }
@@ -335,8 +374,9 @@ fn apply_response(
 }
 
 /// Receives one message into the stored document (created if unknown), stores it with the
-/// server's heads and state, and returns the reply if the server must get it.
-fn receive(db: Db<'_>, id: CheckId, message: Message) -> anyhow::Result<Option<Outgoing>> {
+/// server's heads and state, and returns the reply if the server must get it, and whether
+/// the document changed.
+fn receive(db: Db<'_>, id: CheckId, message: Message) -> anyhow::Result<(Option<Outgoing>, bool)> {
     let (mut doc, mut state, known) = match db.load(id)? {
         Some(stored) => {
             let state = load_state(stored.sync_state.as_deref())
@@ -346,21 +386,29 @@ fn receive(db: Db<'_>, id: CheckId, message: Message) -> anyhow::Result<Option<O
         None => (CheckDoc::empty(), State::new(), false),
     };
     let server_heads = heads_text(&message.heads);
+    let before = doc.heads();
     doc.automerge()
         .sync()
         .receive_sync_message(&mut state, message)
         .with_context(|| format!("check {id}: applying the server's changes"))?;
     trust_their_heads(doc.automerge(), &mut state);
     let reply = doc.automerge().sync().generate_sync_message(&mut state);
-    // An unknown document that got no changes yet has nothing worth storing.
-    if known || !doc.heads().is_empty() {
-        db.save_synced(id, &mut doc, &server_heads, &state.encode())?;
+    // An unknown document that got no changes yet has nothing worth storing or answering.
+    if !known && doc.heads().is_empty() {
+        return Ok((None, false));
     }
-    Ok(reply
+    let changed = doc.heads() != before;
+    db.save_synced(id, &mut doc, &server_heads, &state.encode())?;
+    let reply = reply
         .filter(needs_delivery)
-        .map(|message| outgoing(id, message)))
+        .map(|message| outgoing(id, message));
+    Ok((reply, changed))
 }
 
 #[cfg(test)]
 #[path = "sync_rounds_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "sync_fetch_tests.rs"]
+mod fetch_tests;

@@ -78,6 +78,10 @@ pub(super) fn receive(
         })?;
     if doc.heads() != before {
         seq = Some(store_changed(batch, round, check, &mut doc)?);
+    } else if seq.is_none() {
+        // Neither side has anything of this check (a device asked for one the server does
+        // not hold): nothing to store, nothing to answer.
+        return Ok(None);
     }
     trust_their_heads(doc.automerge(), &mut state);
     let reply = doc.automerge().sync().generate_sync_message(&mut state);

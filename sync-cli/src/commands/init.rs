@@ -24,10 +24,12 @@ pub struct Init {
     #[arg(long, value_name = "URL")]
     pub server: Option<String>,
     /// Which checks this device receives: `all` changed checks, or only `own` (checks it
-    /// recorded or already holds: reviews and co-inspectors' edits still arrive). `own`
-    /// saves a poor link from downloading every other inspector's checks.
-    #[arg(long, value_enum, default_value_t = ReceiveArg::All)]
-    pub receive: ReceiveArg,
+    /// recorded, fetched with `fieldsync fetch`, or already holds: reviews and
+    /// co-inspectors' edits to them still arrive). `own` saves a poor link from downloading
+    /// every other inspector's checks [default: `own` for an inspector, `all` for a
+    /// supervisor].
+    #[arg(long, value_enum)]
+    pub receive: Option<ReceiveArg>,
 }
 
 /// Which checks a device receives (see [`fieldsync_schema::wire::Receive`]).
@@ -37,6 +39,16 @@ pub enum ReceiveArg {
     All,
     /// Only checks this device holds.
     Own,
+}
+
+impl ReceiveArg {
+    /// The name used on the command line (`all`, `own`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReceiveArg::All => "all",
+            ReceiveArg::Own => "own",
+        }
+    }
 }
 
 impl From<ReceiveArg> for Receive {
@@ -55,6 +67,19 @@ pub enum UserRole {
     Inspector,
     /// Also reviews checks.
     Supervisor,
+}
+
+impl UserRole {
+    /// What a device of this role receives unless `--receive` says otherwise: an inspector
+    /// on 2G needs their own checks and the reviews of them, not the whole governorate's
+    /// (50 inspectors' 10,000 checks are 6 MB per device, 16 minutes at 50 kbit/s: see
+    /// BENCHMARKS.md `initial`); a supervisor reviews everyone's.
+    pub fn default_receive(self) -> ReceiveArg {
+        match self {
+            UserRole::Inspector => ReceiveArg::Own,
+            UserRole::Supervisor => ReceiveArg::All,
+        }
+    }
 }
 
 impl From<UserRole> for Role {
@@ -77,14 +102,16 @@ impl Init {
         let identity = NewIdentity::generate(name, self.role.into(), server);
         let store = Store::init(home, &identity)
             .with_context(|| format!("initialising the store in {}", home.display()))?;
-        store.db().set_receive(self.receive.into())?;
+        let receive = self.receive.unwrap_or(self.role.default_receive());
+        store.db().set_receive(receive.into())?;
         let meta = store.db().meta()?;
         eprintln!(
-            "تم إنشاء المخزن / store created: {} ({} {}, device {})",
+            "تم إنشاء المخزن / store created: {} ({} {}, device {}, receives {})",
             home.display(),
             meta.role.as_str(),
             meta.user,
-            meta.device_id
+            meta.device_id,
+            receive.as_str()
         );
         Ok(())
     }

@@ -5,6 +5,7 @@
 
 pub mod edit;
 pub mod export;
+pub mod fetch;
 pub mod init;
 pub mod list;
 pub mod record;

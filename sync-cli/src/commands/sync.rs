@@ -9,6 +9,7 @@ use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 
 use super::init::check_server_url;
 use super::open_store;
+use crate::store::Store;
 use crate::sync_client::HttpTransport;
 use crate::sync_rounds::{self, Observer, Summary};
 
@@ -33,11 +34,7 @@ impl Sync {
     /// rejected (after everything else synced).
     pub fn run(self, home: &Path) -> anyhow::Result<()> {
         let mut store = open_store(home)?;
-        let known = store.db().meta()?.server_url;
-        let Some(server) = self.server.or(known) else {
-            bail!("no server known: pass --server URL or set FIELDSYNC_SERVER");
-        };
-        let server = check_server_url(&server)?;
+        let server = server_url(&store, self.server)?;
         let mut transport = HttpTransport::new(&server);
         let mut progress = Progress::new();
         let outcome = sync_rounds::run_observed(&mut store, &mut transport, &mut progress);
@@ -55,6 +52,18 @@ impl Sync {
     }
 }
 
+/// The server to talk to: `flag` (or `FIELDSYNC_SERVER`), else the one stored on the device.
+///
+/// # Errors
+/// No server known, or a malformed URL.
+pub(super) fn server_url(store: &Store, flag: Option<String>) -> anyhow::Result<String> {
+    let known = store.db().meta()?.server_url;
+    let Some(server) = flag.or(known) else {
+        bail!("no server known: pass --server URL or set FIELDSYNC_SERVER");
+    };
+    check_server_url(&server)
+}
+
 /// `synced: N sent, M received, K rejected, R round trips, X bytes up, Y bytes down`.
 pub fn summary_line(s: &Summary) -> String {
     format!(
@@ -70,12 +79,12 @@ pub fn summary_line(s: &Summary) -> String {
 
 /// A progress bar on a terminal (documents and bytes), nothing otherwise; rejections are
 /// printed either way.
-struct Progress {
+pub(super) struct Progress {
     bar: Option<ProgressBar>,
 }
 
 impl Progress {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new(0);
             bar.set_style(
@@ -87,7 +96,7 @@ impl Progress {
         Self { bar }
     }
 
-    fn finish(&self) {
+    pub(super) fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }

@@ -320,7 +320,7 @@ fn init_refuses_a_multi_line_or_over_long_inspector_name() {
             inspector: name.to_owned(),
             role: init::UserRole::Inspector,
             server: None,
-            receive: init::ReceiveArg::All,
+            receive: None,
         };
         let msg = format!("{:#}", init.run(home.path()).expect_err("refused"));
         assert!(msg.contains("--inspector") && msg.contains(needle), "{msg}");

@@ -100,11 +100,21 @@ impl Device {
     /// # Errors
     /// The temporary directory or the init command failed.
     pub fn init(name: &str, role: &str) -> Result<Self> {
+        Self::init_with(name, role, &[])
+    }
+
+    /// Runs `fieldsync init --inspector NAME --role ROLE EXTRA...` in a fresh home.
+    ///
+    /// # Errors
+    /// The temporary directory or the init command failed.
+    pub fn init_with(name: &str, role: &str, extra: &[&str]) -> Result<Self> {
         let device = Self {
             home: tempfile::tempdir().context("temporary home")?,
             name: name.to_owned(),
         };
-        device.ok(&["init", "--inspector", name, "--role", role])?;
+        let mut args = vec!["init", "--inspector", name, "--role", role];
+        args.extend_from_slice(extra);
+        device.ok(&args)?;
         Ok(device)
     }
 
@@ -165,6 +175,22 @@ impl Device {
         let text = self.ok(args)?;
         serde_json::from_str(&text)
             .with_context(|| format!("fieldsync {args:?} printed non-JSON: {text}"))
+    }
+
+    /// Fetches checks (`ID`s, or `--site SITE`) from `server`.
+    ///
+    /// # Errors
+    /// The fetch failed.
+    pub fn fetch(&self, server: &TestServer, what: &[&str]) -> Result<String> {
+        let url = server.url();
+        let mut args = vec!["fetch", "--server", &url];
+        args.extend_from_slice(what);
+        let out = self.run(&args)?;
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        if !out.status.success() {
+            bail!("{}: fetch failed ({}):\n{stderr}", self.name, out.status);
+        }
+        Ok(stderr)
     }
 
     /// Syncs with `server`.

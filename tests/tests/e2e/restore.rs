@@ -8,6 +8,9 @@ use serde_json::Value;
 
 use crate::harness::{Device, TestServer};
 
+/// These devices receive every check, so each holds what the other pushed.
+const RECEIVE_ALL: &[&str] = &["--receive", "all"];
+
 fn record(device: &Device, site: &str) -> Result<String> {
     Ok(device
         .ok(&[
@@ -62,8 +65,8 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
 fn devices_ahead_of_a_restored_server_resend_what_it_lacks() -> Result<()> {
     let root = tempfile::tempdir()?;
     let (data, backup) = (root.path().join("data"), root.path().join("backup"));
-    let u1 = Device::init("u1", "inspector")?;
-    let u2 = Device::init("u2", "inspector")?;
+    let u1 = Device::init_with("u1", "inspector", RECEIVE_ALL)?;
+    let u2 = Device::init_with("u2", "inspector", RECEIVE_ALL)?;
 
     let server = TestServer::start_at(&data)?;
     for site in ["M-1", "M-2", "M-3"] {
@@ -104,8 +107,8 @@ fn devices_ahead_of_a_restored_server_resend_what_it_lacks() -> Result<()> {
 fn a_device_moved_to_another_server_offers_everything_again() -> Result<()> {
     let first = TestServer::start()?;
     let second = TestServer::start()?;
-    let ana = Device::init("ana", "inspector")?;
-    let bilal = Device::init("bilal", "inspector")?;
+    let ana = Device::init_with("ana", "inspector", RECEIVE_ALL)?;
+    let bilal = Device::init_with("bilal", "inspector", RECEIVE_ALL)?;
     let a = record(&ana, "M-A")?;
     ana.sync(&first)?;
     let b = record(&bilal, "M-B")?;
@@ -127,8 +130,8 @@ fn a_device_moved_to_another_server_offers_everything_again() -> Result<()> {
 fn a_restored_server_whose_sequence_was_reused_still_gets_everything_back() -> Result<()> {
     let root = tempfile::tempdir()?;
     let (data, backup) = (root.path().join("data"), root.path().join("backup"));
-    let u1 = Device::init("u1", "inspector")?;
-    let u2 = Device::init("u2", "inspector")?;
+    let u1 = Device::init_with("u1", "inspector", RECEIVE_ALL)?;
+    let u2 = Device::init_with("u2", "inspector", RECEIVE_ALL)?;
 
     let server = TestServer::start_at(&data)?;
     let edited = record(&u1, "M-1")?;

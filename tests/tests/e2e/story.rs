@@ -47,7 +47,8 @@ fn two_inspectors_merge_conflict_review_and_export() -> Result<()> {
     let id = record_bakery(&ana)?;
     assert_eq!(show(&ana, &id)?["check"]["site"]["name_ar"], SITE_AR);
     ana.sync(&server)?;
-    bilal.sync(&server)?;
+    // An inspector's device receives only what it holds: bilal takes a copy of ana's check.
+    bilal.fetch(&server, &[&id])?;
     assert_eq!(show(&bilal, &id)?["check"]["site"]["name_ar"], SITE_AR);
 
     // Offline, each edits a different field.
