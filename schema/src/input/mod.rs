@@ -11,7 +11,7 @@
 
 pub mod number;
 
-pub use number::{Number, NumberError, NumberRule, ParsedNumber, parse_number};
+pub use number::{Number, NumberError, NumberRule, ParsedNumber, parse_number, parse_whole};
 
 /// The language of a user-facing error message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -28,9 +28,9 @@
 //!
 //! # Everything else
 //!
-//! Surrounding whitespace and invisible bidi marks anywhere (see
-//! [`is_invisible`](super::is_invisible)) are ignored; one leading `+`, `-` or `−` (U+2212)
-//! sets the sign. Exponents (`1e5`), NaN, infinity, units and currency signs are refused.
+//! Surrounding whitespace and invisible bidi marks anywhere (see [`is_invisible`]) are
+//! ignored; one leading `+`, `-` or `−` (U+2212) sets the sign. Exponents (`1e5`), NaN,
+//! infinity, units and currency signs are refused.
 
 use std::fmt;
 
@@ -136,6 +136,8 @@ pub enum NumberRule {
     EdgeSeparator,
     /// A whole number outside `i64`, or a decimal too large for `f64`.
     TooLarge,
+    /// A decimal where a whole number is required ([`parse_whole`]).
+    NotWhole,
 }
 
 impl fmt::Display for NumberRule {
@@ -161,6 +163,7 @@ impl fmt::Display for NumberRule {
             }
             Self::EdgeSeparator => f.write_str("a separator needs digits on both sides"),
             Self::TooLarge => f.write_str("it is too large"),
+            Self::NotWhole => f.write_str("it has a decimal part"),
         }
     }
 }
@@ -181,6 +184,7 @@ impl NumberRule {
             Self::BadGrouping => "كل مجموعة آلاف من ثلاثة أرقام (١٬٢٥٠٬٠٠٠)".into(),
             Self::EdgeSeparator => "الفاصل يحتاج أرقاماً على جانبيه".into(),
             Self::TooLarge => "الرقم كبير جداً".into(),
+            Self::NotWhole => "فيه كسر عشري".into(),
         }
     }
 }
@@ -228,6 +232,19 @@ pub fn parse_number(raw: &str) -> Result<ParsedNumber, NumberError> {
         raw: raw.to_owned(),
         value,
         comma_read_as_grouping,
+    })
+}
+
+/// Parses a whole number as [`parse_number`] does: `١٢٬٠٠٠` is 12000.
+///
+/// # Errors
+/// As [`parse_number`], and [`NumberRule::NotWhole`] for a number typed with a decimal
+/// separator (`12.5`, and also `12.0`).
+pub fn parse_whole(raw: &str) -> Result<i64, NumberError> {
+    let parsed = parse_number(raw)?;
+    parsed.as_i64().ok_or(NumberError {
+        raw: parsed.raw,
+        rule: NumberRule::NotWhole,
     })
 }
 

@@ -206,6 +206,48 @@ fn canonical_display_is_ascii() {
     assert_eq!(parse_number("١٢").map(|n| n.as_f64()), Ok(12.0));
 }
 
+#[test]
+fn whole_numbers_refuse_decimals() {
+    assert_eq!(parse_whole("١٢٬٠٠٠"), Ok(12_000));
+    let err = parse_whole("12٫0").unwrap_err();
+    assert_eq!(err.rule, NumberRule::NotWhole);
+    assert_eq!(
+        err.to_string(),
+        r#""12٫0" is not a number: it has a decimal part"#
+    );
+}
+
+/// The form helpers in [`crate::forms`] delegate here, so forms and the CLI share the rules.
+#[test]
+fn form_fields_and_helpers_use_these_rules() {
+    use crate::forms::{normalise_digits, parse_decimal};
+    use crate::{FacilityKind, FieldValue, Forms};
+    let bakery = Forms::builtin().for_kind(FacilityKind::Bakery);
+    for raw in ["١٢٬٠٠٠", "12,000", "۱۲ ۰۰۰", "\u{200f}12000"] {
+        let value = bakery.parse_value("bread_price_syp", raw);
+        assert_eq!(value, Ok(FieldValue::Int(12_000)), "{raw:?}");
+    }
+    let msg = bakery.parse_value("bread_price_syp", "12.5").unwrap_err();
+    assert!(
+        msg.to_string()
+            .ends_with("\"12.5\" is not a whole number: it has a decimal part"),
+        "{msg}"
+    );
+    let water = Forms::builtin().for_kind(FacilityKind::WaterStation);
+    let value = water.parse_value("output_m3h", "1,250.5");
+    assert_eq!(value, Ok(FieldValue::Decimal(1250.5)));
+    let msg = water.parse_value("output_m3h", "12..5").unwrap_err();
+    assert!(
+        msg.to_string()
+            .ends_with("\"12..5\" is not a number: two decimal separators"),
+        "{msg}"
+    );
+    assert_eq!(parse_decimal("35,33"), Some(35.33));
+    assert_eq!(parse_decimal("1,500"), Some(1500.0));
+    assert_eq!(parse_decimal("1e5"), None);
+    assert_eq!(normalise_digits("\u{2067}١٬٢٣\u{2069}"), "123");
+}
+
 /// `text` with ASCII digits as Arabic-Indic (or Extended Arabic-Indic) and `.` as `٫`.
 fn arabic(text: &str, extended: bool) -> String {
     let zero = if extended { '۰' } else { '٠' };
