@@ -4,13 +4,17 @@
 //! - [`number`]: [`parse_number`] accepts ASCII, Arabic-Indic (`١٢٣`) and Extended
 //!   Arabic-Indic (`۱۲۳`) digits, `٫`/`٬`, a comma decimal, thousands grouping, signs and
 //!   invisible bidi marks, and keeps whole numbers apart from decimals.
+//! - [`date`]: [`parse_date`] reads ISO and day-first calendar dates into a
+//!   [`jiff::civil::Date`] that no time zone ever shifts.
 //!
 //! Text is always stored as typed; these functions only decide what it means or whether two
 //! spellings are the same. Errors carry the raw value and the rule it broke, in English by
 //! `Display` and in English or Arabic by their `message(`[`Lang`]`)` method.
 
+pub mod date;
 pub mod number;
 
+pub use date::{DateError, DateRule, parse_date};
 pub use number::{Number, NumberError, NumberRule, ParsedNumber, parse_number, parse_whole};
 
 /// The language of a user-facing error message.
