@@ -4,6 +4,8 @@
 //! - [`number`]: [`parse_number`] accepts ASCII, Arabic-Indic (`١٢٣`) and Extended
 //!   Arabic-Indic (`۱۲۳`) digits, `٫`/`٬`, a comma decimal, thousands grouping, signs and
 //!   invisible bidi marks, and keeps whole numbers apart from decimals.
+//! - [`datetime`]: [`parse_datetime`] reads a local date-time with its UTC offset into an
+//!   [`ObservedAt`](crate::ObservedAt) (also named [`LocalWithOffset`]).
 //! - [`date`]: [`parse_date`] reads ISO and day-first calendar dates into a
 //!   [`jiff::civil::Date`] that no time zone ever shifts.
 //!
@@ -12,9 +14,11 @@
 //! `Display` and in English or Arabic by their `message(`[`Lang`]`)` method.
 
 pub mod date;
+pub mod datetime;
 pub mod number;
 
 pub use date::{DateError, DateRule, parse_date};
+pub use datetime::{DateTimeError, DateTimeRule, LocalWithOffset, parse_datetime};
 pub use number::{Number, NumberError, NumberRule, ParsedNumber, parse_number, parse_whole};
 
 /// The language of a user-facing error message.
