@@ -8,15 +8,19 @@
 //!   [`ObservedAt`](crate::ObservedAt) (also named [`LocalWithOffset`]).
 //! - [`date`]: [`parse_date`] reads ISO and day-first calendar dates into a
 //!   [`jiff::civil::Date`] that no time zone ever shifts.
+//! - [`arabic`]: [`normalize_for_search`] and [`matches()`] fold spelling variants of Arabic
+//!   (hamza seats, ta marbuta, alef maqsura, harakat, tatweel) for search and site matching.
 //!
 //! Text is always stored as typed; these functions only decide what it means or whether two
 //! spellings are the same. Errors carry the raw value and the rule it broke, in English by
 //! `Display` and in English or Arabic by their `message(`[`Lang`]`)` method.
 
+pub mod arabic;
 pub mod date;
 pub mod datetime;
 pub mod number;
 
+pub use arabic::{matches, normalize_for_search};
 pub use date::{DateError, DateRule, parse_date};
 pub use datetime::{DateTimeError, DateTimeRule, LocalWithOffset, parse_datetime};
 pub use number::{Number, NumberError, NumberRule, ParsedNumber, parse_number, parse_whole};
