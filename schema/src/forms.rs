@@ -314,11 +314,14 @@ fn parse_bool(text: &str) -> Option<bool> {
 }
 
 /// Parses a number as an inspector types it, whole or decimal, with the rules of
-/// [`crate::input::number`] (any digit system, `٫` `٬` `.` `,`, grouping, bidi marks,
-/// `1,500` is 1500). `None` for anything else, NaN and infinity included. The CLI's
-/// coordinates parse with this; [`crate::input::parse_number`] also says why not.
+/// [`crate::input::number`] (any digit system, `٫` `٬` `.` `,`, grouping, bidi marks),
+/// except that a lone comma is always a decimal comma (`35,336` is 35.336): the CLI's
+/// coordinates parse with this and are never in the thousands. `None` for anything else,
+/// NaN and infinity included; [`crate::input::parse_number`] also says why not.
 pub fn parse_decimal(raw: &str) -> Option<f64> {
-    crate::input::parse_number(raw).ok().map(|n| n.as_f64())
+    crate::input::parse_number(raw)
+        .ok()
+        .map(|n| n.comma_decimal_f64())
 }
 
 /// Maps Arabic-Indic (`٠`-`٩`) and Extended Arabic-Indic (`۰`-`۹`) digits to ASCII and drops

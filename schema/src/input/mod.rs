@@ -19,6 +19,7 @@ pub mod arabic;
 pub mod date;
 pub mod datetime;
 pub mod number;
+mod number_error;
 
 pub use arabic::{matches, normalize_for_search};
 pub use date::{DateError, DateRule, parse_date};

@@ -2,6 +2,7 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::input::Lang;
 
 fn whole(raw: &str) -> i64 {
     let parsed = parse_number(raw).unwrap_or_else(|e| panic!("{raw:?}: {e}"));
@@ -207,6 +208,22 @@ fn canonical_display_is_ascii() {
 }
 
 #[test]
+fn comma_decimal_reading_for_values_never_in_the_thousands() {
+    for (raw, want) in [
+        ("1,500", 1.5),
+        ("-1,005", -1.005),
+        ("35,336", 35.336),
+        ("12,5", 12.5),
+        ("1,250,000", 1_250_000.0),
+        ("1٬500", 1500.0),
+        ("35.336", 35.336),
+    ] {
+        let n = parse_number(raw).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(n.comma_decimal_f64(), want, "{raw:?}");
+    }
+}
+
+#[test]
 fn whole_numbers_refuse_decimals() {
     assert_eq!(parse_whole("١٢٬٠٠٠"), Ok(12_000));
     let err = parse_whole("12٫0").unwrap_err();
@@ -243,7 +260,9 @@ fn form_fields_and_helpers_use_these_rules() {
         "{msg}"
     );
     assert_eq!(parse_decimal("35,33"), Some(35.33));
-    assert_eq!(parse_decimal("1,500"), Some(1500.0));
+    assert_eq!(parse_decimal("35,336"), Some(35.336));
+    assert_eq!(parse_decimal("-٣٥,٠٣٦"), Some(-35.036));
+    assert_eq!(parse_decimal("1,250.5"), Some(1250.5));
     assert_eq!(parse_decimal("1e5"), None);
     assert_eq!(normalise_digits("\u{2067}١٬٢٣\u{2069}"), "123");
 }
