@@ -21,9 +21,10 @@
 //!   Every other single comma is a decimal comma: `12,5`, `0,500`, `1234,567`, `1,5000`.
 //!   Why: the numbers inspectors type with thousands are prices in Syrian pounds and
 //!   quantities in kg, where `1,500` SYP is how prices are printed and read; a decimal with
-//!   exactly three decimals written with a comma is rare, and when it does happen on a
-//!   bounded field (a coordinate, a price range) the result is far out of range and refused,
-//!   rather than silently a thousand times too small.
+//!   exactly three decimals written with a comma is rare on a form, and on a bounded field
+//!   the grouping reading lands far out of range and is refused, rather than silently a
+//!   thousand times too small. Values that are never in the thousands (coordinates) use
+//!   [`ParsedNumber::comma_decimal_f64`], which reads `35,336` as 35.336.
 //! - The Arabic comma `،` (U+060C), which replaces `,` on Arabic keyboards, counts as `,`.
 //!
 //! # Everything else
