@@ -253,11 +253,13 @@ impl FormField {
                 self.rule(raw, "is not yes/no (true, false, yes, no, نعم, لا, 1, 0)")
             })?),
             FieldType::Integer => FieldValue::Int(
-                text.parse::<i64>()
-                    .map_err(|_| self.rule(raw, "is not a whole number"))?,
+                crate::input::parse_whole(raw)
+                    .map_err(|e| self.rule(raw, format!("is not a whole number: {}", e.rule)))?,
             ),
             FieldType::Decimal => FieldValue::Decimal(
-                parse_decimal(text).ok_or_else(|| self.rule(raw, "is not a number"))?,
+                crate::input::parse_number(raw)
+                    .map_err(|e| self.rule(raw, format!("is not a number: {}", e.rule)))?
+                    .as_f64(),
             ),
             FieldType::SelectOne => {
                 let choice = self
@@ -311,30 +313,22 @@ fn parse_bool(text: &str) -> Option<bool> {
     }
 }
 
-/// Parses a decimal number as an inspector types it: ASCII or Arabic-Indic digits (see
-/// [`normalise_digits`]), `.`, `,` or `٫` as the decimal separator, surrounding spaces
-/// ignored. `None` for anything else, NaN and infinity included. Form decimals and the
-/// CLI's coordinates both parse with this.
+/// Parses a number as an inspector types it, whole or decimal, with the rules of
+/// [`crate::input::number`] (any digit system, `٫` `٬` `.` `,`, grouping, bidi marks),
+/// except that a lone comma is always a decimal comma (`35,336` is 35.336): the CLI's
+/// coordinates parse with this and are never in the thousands. `None` for anything else,
+/// NaN and infinity included; [`crate::input::parse_number`] also says why not.
 pub fn parse_decimal(raw: &str) -> Option<f64> {
-    normalise_digits(raw)
-        .trim()
-        .replace([',', '٫'], ".")
-        .parse::<f64>()
+    crate::input::parse_number(raw)
         .ok()
-        .filter(|d| d.is_finite())
+        .map(|n| n.comma_decimal_f64())
 }
 
 /// Maps Arabic-Indic (`٠`-`٩`) and Extended Arabic-Indic (`۰`-`۹`) digits to ASCII and drops
-/// bidi marks and the Arabic thousands separator, leaving other characters unchanged.
+/// invisible bidi marks ([`crate::input::ascii_digits`]) and the Arabic thousands separator,
+/// leaving other characters unchanged.
 pub fn normalise_digits(raw: &str) -> String {
-    raw.chars()
-        .filter(|c| !matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '٬'))
-        .map(|c| match c {
-            '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
-            '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
-            other => other,
-        })
-        .collect()
+    crate::input::ascii_digits(raw).replace('٬', "")
 }
 
 #[cfg(test)]

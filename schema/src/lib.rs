@@ -10,6 +10,8 @@
 //! - [`resolutions`] and [`catalog`]: the 42 resolutions parsed from the conference text in
 //!   `seeds/`, their English titles, kinds and deadlines, and the data-driven linking rules.
 //! - [`forms`]: per-kind forms as data (`schema/forms/*.toml`) and value parsing.
+//! - [`input`]: input as people really type it: numbers in any digit system and separator,
+//!   dates and date-times with offsets, and Arabic spelling folded for search.
 //! - [`sync`]: the transport-agnostic pieces of the batched sync protocol.
 //! - [`wire`]: HTTP request and response bodies.
 //!
@@ -27,6 +29,7 @@ mod document_review;
 mod document_tests;
 pub mod forms;
 pub mod ids;
+pub mod input;
 pub mod kind;
 pub mod resolutions;
 pub mod sync;

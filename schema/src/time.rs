@@ -4,7 +4,6 @@ use std::fmt;
 use std::str::FromStr;
 
 use jiff::civil::DateTime;
-use jiff::fmt::temporal::Pieces;
 use jiff::tz::Offset;
 use jiff::{Timestamp, ZonedDateTime};
 use serde::{Deserialize, Serialize};
@@ -33,6 +32,12 @@ pub struct InvalidTime {
 }
 
 impl ObservedAt {
+    /// The civil date-time and the offset it was recorded with, for parsers that have
+    /// checked that the pair maps to an instant jiff can represent.
+    pub(crate) fn from_parts(local: DateTime, offset: Offset) -> Self {
+        Self { local, offset }
+    }
+
     /// The current time with the system's current UTC offset.
     pub fn now() -> Self {
         let now = ZonedDateTime::now();
@@ -54,24 +59,26 @@ impl ObservedAt {
     pub fn offset(&self) -> Offset {
         self.offset
     }
+
+    /// The local civil date-time the inspector's device showed; its date never shifts.
+    pub fn local(&self) -> DateTime {
+        self.local
+    }
 }
 
 impl FromStr for ObservedAt {
     type Err = InvalidTime;
 
+    /// Parses with [`crate::input::parse_datetime`]: RFC 3339 with an offset, and the
+    /// forms people type (space for `T`, `+03`, Arabic-Indic digits).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let fail = |reason: String| InvalidTime {
+        use crate::input::DateTimeRule;
+        crate::input::parse_datetime(s).map_err(|e| InvalidTime {
             value: s.to_owned(),
-            reason,
-        };
-        let pieces = Pieces::parse(s.trim()).map_err(|e| fail(e.to_string()))?;
-        let time = pieces.time().ok_or_else(|| fail("no time of day".into()))?;
-        let offset = pieces
-            .to_numeric_offset()
-            .ok_or_else(|| fail("no UTC offset".into()))?;
-        Ok(Self {
-            local: pieces.date().to_datetime(time),
-            offset,
+            reason: match e.rule {
+                DateTimeRule::Syntax(reason) => reason,
+                rule => rule.to_string(),
+            },
         })
     }
 }
