@@ -1,109 +1,87 @@
 //! Forms: the fields an inspector fills per facility kind, defined as data in
-//! `schema/forms/*.toml` and checked when first loaded.
+//! `schema/forms/<id>/v<N>.toml` (see `schema/forms/README.md`), compiled in and checked
+//! when first loaded.
+//!
+//! - [`model`]: [`Form`], [`FormField`], [`FieldType`], [`Unit`], [`Choice`], [`Pattern`].
+//! - [`condition`]: the `relevant` condition language ([`Condition`]).
+//! - [`load`](Forms::load): refusing broken definitions and inconsistent versions.
+//! - [`parse`](FormField::parse): what an inspector types, into a stored value.
+//! - [`typed`]: stored values read as their type ([`TypedValue`]).
+//! - [`validate`]: whole-check validation ([`Form::validate`], [`Violation`]).
+//! - [`messages`]: violation messages in Arabic and English ([`Lang`]).
+//!
+//! # Versions
+//!
+//! [`Forms`] keeps every version of every form. A check records the form id and version it
+//! was made with ([`crate::FormRef`]) and is validated and read against that version
+//! ([`Forms::get`], [`Forms::validate_check`]), so a check made with `bakery` v1 stays valid
+//! and readable after v2 adds or tightens rules. New checks use [`Forms::current`]. A
+//! field's type and unit never change from one version to the next (load refuses it), so a
+//! value means the same under every version that has the field.
+//!
+//! # Storage
+//!
+//! A check stores each value as an Automerge scalar, [`crate::FieldValue`]; the form gives the
+//! type. Types without a scalar of their own are text in fixed shapes, following ODK:
+//!
+//! | type              | stored as                  | example                               |
+//! |-------------------|----------------------------|---------------------------------------|
+//! | `boolean`         | `Bool`                     | `true`                                |
+//! | `integer`         | `Int`                      | `1250`                                |
+//! | `decimal`         | `Decimal` (an `Int` reads as a decimal too) | `12.5`               |
+//! | `select_one`      | `Text`: the choice value   | `in_progress`                         |
+//! | `select_multiple` | `Text`: choice values separated by one space, in form order | `grid solar` |
+//! | `text`            | `Text`                     | `الباب الخلفي مغلق`                   |
+//! | `date`            | `Text`: `YYYY-MM-DD`       | `2026-03-29`                          |
+//! | `datetime`        | `Text`: RFC 3339 with offset | `2026-03-29T10:15:00+03:00`         |
+//! | `geopoint`        | `Text`: `lat lon [alt [acc]]`, degrees and metres | `35.336 40.14 212 5` |
+//! | `photo`           | `Text`: `sha256:` + 64 lowercase hex digits | `sha256:9f86…0f00a08` |
+//!
+//! Numbers in stored text are ASCII. Units belong to the field, never to the value.
+//! [`FormField::parse`] produces these shapes from what an inspector types;
+//! [`FormField::interpret`] reads them back as a [`TypedValue`].
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use serde::{Deserialize, Serialize};
+use crate::{Check, FacilityKind};
 
-use crate::{FacilityKind, FieldValue};
+pub mod condition;
+mod load;
+pub mod messages;
+pub mod model;
+mod parse;
+pub mod typed;
+pub mod validate;
 
-/// The built-in form definitions, one TOML file per facility kind.
-const FORM_SOURCES: [(&str, &str); 8] = [
-    ("bakery.toml", include_str!("../forms/bakery.toml")),
-    (
-        "water_station.toml",
-        include_str!("../forms/water_station.toml"),
-    ),
-    ("crossing.toml", include_str!("../forms/crossing.toml")),
-    ("silo.toml", include_str!("../forms/silo.toml")),
-    ("mill.toml", include_str!("../forms/mill.toml")),
-    (
-        "fuel_station.toml",
-        include_str!("../forms/fuel_station.toml"),
-    ),
-    (
-        "consumer_outlet.toml",
-        include_str!("../forms/consumer_outlet.toml"),
-    ),
-    ("other.toml", include_str!("../forms/other.toml")),
+pub use condition::{BadCondition, Condition};
+pub use messages::Lang;
+pub use model::{BadPattern, Choice, FieldType, Form, FormField, Pattern, Unit};
+pub use parse::{normalise_digits, parse_decimal};
+pub use typed::{GeoPoint, PhotoRef, TypedValue};
+pub use validate::{GeoPart, Measure, Rule, Severity, Violation, is_valid};
+
+/// `(path, text)` of each built-in form file, as [`Forms::load`] takes them.
+macro_rules! builtin_sources {
+    ($($path:literal),* $(,)?) => {
+        [$(($path, include_str!(concat!("../../forms/", $path)))),*]
+    };
+}
+
+/// The built-in form definitions: `schema/forms/<id>/v<N>.toml`, every version.
+pub const BUILTIN_SOURCES: [(&str, &str); 9] = builtin_sources![
+    "bakery/v1.toml",
+    "bakery/v2.toml",
+    "water_station/v1.toml",
+    "crossing/v1.toml",
+    "silo/v1.toml",
+    "mill/v1.toml",
+    "fuel_station/v1.toml",
+    "consumer_outlet/v1.toml",
+    "other/v1.toml",
 ];
 
-/// A form: the versioned list of fields for one facility kind.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Form {
-    /// Stable form id (`bakery`).
-    pub id: String,
-    /// Form version; a check records the version it was made with.
-    pub version: u32,
-    /// The facility kind this form inspects.
-    pub kind: FacilityKind,
-    /// Arabic title.
-    pub label_ar: String,
-    /// English title.
-    pub label_en: String,
-    /// The fields, in the order an inspector fills them.
-    #[serde(rename = "field")]
-    pub fields: Vec<FormField>,
-}
-
-/// One field of a form.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FormField {
-    /// Field name, the key in a check's `fields` map (`bread_price_syp`).
-    pub name: String,
-    /// The value type.
-    #[serde(rename = "type")]
-    pub field_type: FieldType,
-    /// Unit of a number (`SYP`, `kg`, `tonnes`, `m3/h`, `people`).
-    #[serde(default)]
-    pub unit: Option<String>,
-    /// Smallest allowed number (or shortest text length).
-    #[serde(default)]
-    pub min: Option<f64>,
-    /// Largest allowed number (or longest text length in characters).
-    #[serde(default)]
-    pub max: Option<f64>,
-    /// Arabic label.
-    pub label_ar: String,
-    /// English label.
-    pub label_en: String,
-    /// Allowed values of a `select_one` field.
-    #[serde(default)]
-    pub choices: Vec<Choice>,
-}
-
-/// The type of a form field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FieldType {
-    /// Yes/no.
-    Boolean,
-    /// Whole number.
-    Integer,
-    /// Decimal number.
-    Decimal,
-    /// One of a list of choices.
-    SelectOne,
-    /// Free text.
-    Text,
-}
-
-/// One allowed value of a `select_one` field.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Choice {
-    /// Stored value (`humanitarian`).
-    pub value: String,
-    /// Arabic label.
-    pub label_ar: String,
-    /// English label.
-    pub label_en: String,
-}
-
-/// A value refused by a form: names the field, the value and the rule it broke.
+/// A form definition or a value refused, naming what and why.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FormError {
     /// The form has no such field.
@@ -116,227 +94,88 @@ pub enum FormError {
         /// Comma-separated field names of the form.
         expected: String,
     },
-    /// The value does not satisfy a rule of the field.
-    #[error("field {field:?}: value {value:?} {rule}")]
-    Rule {
-        /// The field name.
-        field: String,
-        /// The rejected raw value.
-        value: String,
-        /// The rule, phrased to follow the value (`is not a whole number`).
-        rule: String,
-    },
+    /// A value breaks a rule of its field (the English message; the violation also has
+    /// the Arabic one).
+    #[error("{}", .0.message(Lang::En))]
+    Invalid(Box<Violation>),
     /// A built-in or supplied form definition is itself broken.
     #[error("form definition {file}: {reason}")]
     Definition {
-        /// The file the definition came from.
+        /// The file the definition came from (`bakery/v2.toml`).
         file: String,
-        /// What is wrong.
+        /// What is wrong, for the person editing the form.
         reason: String,
     },
 }
 
-/// All forms, one per facility kind.
+/// Every version of every form, at least one form per facility kind.
 #[derive(Debug, Clone)]
 pub struct Forms {
-    by_kind: BTreeMap<FacilityKind, Form>,
+    /// Versions 1..=N of each form id, at index `version - 1`.
+    by_id: BTreeMap<String, Vec<Form>>,
+    /// The form id for each kind.
+    by_kind: BTreeMap<FacilityKind, String>,
 }
 
 impl Forms {
-    /// Parses and checks form definitions given as `(file name, TOML text)` pairs.
-    ///
-    /// # Errors
-    /// [`FormError::Definition`] for bad TOML, a duplicate kind, a duplicate field name, a
-    /// `select_one` without choices, or a kind with no form.
-    pub fn load<'a>(
-        sources: impl IntoIterator<Item = (&'a str, &'a str)>,
-    ) -> Result<Self, FormError> {
-        let mut by_kind = BTreeMap::new();
-        for (file, text) in sources {
-            let bad = |reason: String| FormError::Definition {
-                file: file.to_owned(),
-                reason,
-            };
-            let form: Form = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
-            check_form(&form).map_err(bad)?;
-            if by_kind.insert(form.kind, form).is_some() {
-                return Err(bad("a second form for the same kind".into()));
-            }
-        }
-        if let Some(kind) = FacilityKind::ALL
-            .into_iter()
-            .find(|k| !by_kind.contains_key(k))
-        {
-            return Err(FormError::Definition {
-                file: "forms".into(),
-                reason: format!("no form for kind {kind}"),
-            });
-        }
-        Ok(Self { by_kind })
-    }
-
-    /// The forms compiled into this build (`schema/forms/*.toml`).
+    /// The forms compiled into this build ([`BUILTIN_SOURCES`]).
     pub fn builtin() -> &'static Forms {
         static FORMS: OnceLock<Forms> = OnceLock::new();
         FORMS.get_or_init(|| {
             // Covered by the `builtin_forms_load` test, so this cannot fail in a release.
-            Forms::load(FORM_SOURCES).expect("built-in forms in schema/forms are valid")
+            Forms::load(BUILTIN_SOURCES).expect("built-in forms in schema/forms are valid")
         })
     }
 
-    /// The form for a facility kind.
+    /// A form by id and version, if known.
+    pub fn get(&self, id: &str, version: u32) -> Option<&Form> {
+        let index = usize::try_from(version.checked_sub(1)?).ok()?;
+        self.by_id.get(id)?.get(index)
+    }
+
+    /// Every version of a form id, oldest first (empty for an unknown id).
+    pub fn versions(&self, id: &str) -> &[Form] {
+        self.by_id.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The latest version of the form for a facility kind: the one new checks use.
+    pub fn current(&self, kind: FacilityKind) -> &Form {
+        // `load` guarantees a form with at least one version for every kind.
+        let versions = &self.by_id[&self.by_kind[&kind]];
+        &versions[versions.len() - 1]
+    }
+
+    /// Same as [`Forms::current`]; kept so existing callers read unchanged.
     pub fn for_kind(&self, kind: FacilityKind) -> &Form {
-        // `load` guarantees a form for every kind.
-        &self.by_kind[&kind]
-    }
-}
-
-fn check_form(form: &Form) -> Result<(), String> {
-    let mut seen = std::collections::BTreeSet::new();
-    for field in &form.fields {
-        if !seen.insert(field.name.as_str()) {
-            return Err(format!("field {:?} defined twice", field.name));
-        }
-        if field.field_type == FieldType::SelectOne && field.choices.is_empty() {
-            return Err(format!("select_one field {:?} has no choices", field.name));
-        }
-    }
-    Ok(())
-}
-
-impl Form {
-    /// The field definition by name.
-    pub fn field(&self, name: &str) -> Option<&FormField> {
-        self.fields.iter().find(|f| f.name == name)
+        self.current(kind)
     }
 
-    /// Parses a raw value typed by an inspector into a typed value for `field`.
-    ///
-    /// Accepts ASCII and Arabic-Indic digits, `٫`/`,` as decimal separator, and
-    /// yes/no in Arabic or English for booleans.
-    ///
-    /// # Errors
-    /// [`FormError::UnknownField`] or [`FormError::Rule`] naming the field, value and rule.
-    pub fn parse_value(&self, field: &str, raw: &str) -> Result<FieldValue, FormError> {
-        let def = self.field(field).ok_or_else(|| FormError::UnknownField {
-            form: self.id.clone(),
-            field: field.to_owned(),
-            expected: self
-                .fields
-                .iter()
-                .map(|f| f.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        })?;
-        def.parse(raw)
-    }
-}
-
-impl FormField {
-    fn rule(&self, raw: &str, rule: impl Into<String>) -> FormError {
-        FormError::Rule {
-            field: self.name.clone(),
-            value: raw.to_owned(),
-            rule: rule.into(),
-        }
-    }
-
-    /// Parses and checks one raw value against this field's type and rules.
-    ///
-    /// # Errors
-    /// [`FormError::Rule`] naming this field, the value and the broken rule.
-    pub fn parse(&self, raw: &str) -> Result<FieldValue, FormError> {
-        let text = normalise_digits(raw);
-        let text = text.trim();
-        let value = match self.field_type {
-            FieldType::Boolean => FieldValue::Bool(parse_bool(text).ok_or_else(|| {
-                self.rule(raw, "is not yes/no (true, false, yes, no, نعم, لا, 1, 0)")
-            })?),
-            FieldType::Integer => FieldValue::Int(
-                text.parse::<i64>()
-                    .map_err(|_| self.rule(raw, "is not a whole number"))?,
-            ),
-            FieldType::Decimal => FieldValue::Decimal(
-                parse_decimal(text).ok_or_else(|| self.rule(raw, "is not a number"))?,
-            ),
-            FieldType::SelectOne => {
-                let choice = self
-                    .choices
-                    .iter()
-                    .find(|c| c.value == text || c.label_ar == text);
-                let allowed = self
-                    .choices
-                    .iter()
-                    .map(|c| c.value.as_str())
-                    .collect::<Vec<_>>();
-                let choice = choice.ok_or_else(|| {
-                    self.rule(raw, format!("is not one of {}", allowed.join(", ")))
-                })?;
-                FieldValue::Text(choice.value.clone())
-            }
-            FieldType::Text => FieldValue::Text(raw.trim().to_owned()),
+    /// Validates a check against the form version it was made with (see
+    /// [`Form::validate`]). A form id or version this build does not know gives one
+    /// `unknown_form` violation on field `form`; a check whose kind is not the form's gets
+    /// a `kind` violation on field `kind` as well as the field violations.
+    pub fn validate_check(&self, check: &Check) -> Vec<Violation> {
+        let Some(form) = self.get(&check.form.id, check.form.version) else {
+            let rule = Rule::UnknownForm {
+                id: check.form.id.clone(),
+                version: check.form.version,
+            };
+            let shown =
+                crate::FieldValue::Text(format!("{} v{}", check.form.id, check.form.version));
+            return vec![Violation::new("form", Some(&shown), rule)];
         };
-        self.check_bounds(raw, &value)?;
-        Ok(value)
-    }
-
-    fn check_bounds(&self, raw: &str, value: &FieldValue) -> Result<(), FormError> {
-        let measure = match value {
-            FieldValue::Text(t) if self.field_type == FieldType::Text => t.chars().count() as f64,
-            other => match other.as_f64() {
-                Some(n) => n,
-                None => return Ok(()),
-            },
-        };
-        let what = if self.field_type == FieldType::Text {
-            "length "
-        } else {
-            ""
-        };
-        if let Some(min) = self.min.filter(|min| measure < *min) {
-            return Err(self.rule(raw, format!("is below the minimum {what}{min}")));
+        let mut found = Vec::new();
+        if form.kind != check.kind {
+            let shown = crate::FieldValue::Text(check.kind.to_string());
+            let rule = Rule::Kind {
+                expected: form.kind,
+            };
+            found.push(Violation::new("kind", Some(&shown), rule));
         }
-        if let Some(max) = self.max.filter(|max| measure > *max) {
-            return Err(self.rule(raw, format!("is above the maximum {what}{max}")));
-        }
-        Ok(())
+        found.extend(form.validate(&check.fields));
+        found
     }
-}
-
-fn parse_bool(text: &str) -> Option<bool> {
-    match text.to_lowercase().as_str() {
-        "true" | "yes" | "y" | "1" | "نعم" => Some(true),
-        "false" | "no" | "n" | "0" | "لا" => Some(false),
-        _ => None,
-    }
-}
-
-/// Parses a decimal number as an inspector types it: ASCII or Arabic-Indic digits (see
-/// [`normalise_digits`]), `.`, `,` or `٫` as the decimal separator, surrounding spaces
-/// ignored. `None` for anything else, NaN and infinity included. Form decimals and the
-/// CLI's coordinates both parse with this.
-pub fn parse_decimal(raw: &str) -> Option<f64> {
-    normalise_digits(raw)
-        .trim()
-        .replace([',', '٫'], ".")
-        .parse::<f64>()
-        .ok()
-        .filter(|d| d.is_finite())
-}
-
-/// Maps Arabic-Indic (`٠`-`٩`) and Extended Arabic-Indic (`۰`-`۹`) digits to ASCII and drops
-/// bidi marks and the Arabic thousands separator, leaving other characters unchanged.
-pub fn normalise_digits(raw: &str) -> String {
-    raw.chars()
-        .filter(|c| !matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '٬'))
-        .map(|c| match c {
-            '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
-            '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
-            other => other,
-        })
-        .collect()
 }
 
 #[cfg(test)]
-#[path = "forms_tests.rs"]
 mod tests;
