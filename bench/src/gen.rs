@@ -168,7 +168,7 @@ impl Generator {
         let &(name_ar, name_en) = names.choose(&mut self.rng).context("site names")?;
         let site_no: u32 = self.rng.random_range(1..=400);
         let mut fields = BTreeMap::new();
-        for field in &form.fields {
+        for field in form.fields.iter().filter(|f| generable(f)) {
             // Inspectors leave a field blank now and then.
             if self.rng.random_bool(0.9) {
                 fields.insert(field.name.clone(), self.value(field));
@@ -213,7 +213,14 @@ impl Generator {
         let form = Forms::builtin().for_kind(check.kind);
         let mut fields = BTreeMap::new();
         for _ in 0..self.rng.random_range(1..=2) {
-            let field = form.fields.choose(&mut self.rng).context("form fields")?;
+            let field = form
+                .fields
+                .iter()
+                .filter(|f| generable(f))
+                .collect::<Vec<_>>()
+                .choose(&mut self.rng)
+                .copied()
+                .context("form fields")?;
             fields.insert(field.name.clone(), self.value(field));
         }
         let notes = self
@@ -255,6 +262,43 @@ impl Generator {
                 None => FieldValue::Text(String::new()),
             },
             FieldType::Text => FieldValue::Text(self.notes(1)),
+            other => FieldValue::Text(self.text_value(other, field)),
+        }
+    }
+
+    /// A value of a type stored as text in a fixed shape (see `fieldsync_schema::forms`).
+    fn text_value(&mut self, field_type: FieldType, field: &FormField) -> String {
+        let rng = &mut self.rng;
+        match field_type {
+            FieldType::SelectMultiple => {
+                let count = rng.random_range(1..=2.min(field.choices.len()));
+                let mut picked: Vec<&str> = field
+                    .choices
+                    .sample(rng, count)
+                    .map(|c| c.value.as_str())
+                    .collect();
+                picked.sort_by_key(|v| field.choices.iter().position(|c| c.value == *v));
+                picked.join(" ")
+            }
+            FieldType::Date => {
+                let (month, day) = (rng.random_range(1..=12), rng.random_range(1..=28));
+                format!("2026-{month:02}-{day:02}")
+            }
+            FieldType::Datetime => {
+                let (day, hour) = (rng.random_range(1..=30), rng.random_range(0..=23));
+                format!("2026-03-{day:02}T{hour:02}:00:00+03:00")
+            }
+            FieldType::Geopoint => {
+                let lat = (rng.random_range(34.40..35.80_f64) * 1e5).round() / 1e5;
+                let lon = (rng.random_range(39.80..41.00_f64) * 1e5).round() / 1e5;
+                format!("{lat} {lon}")
+            }
+            FieldType::Photo => {
+                let hash: [u64; 4] = rng.random();
+                let hex: Vec<String> = hash.iter().map(|w| format!("{w:016x}")).collect();
+                format!("sha256:{}", hex.concat())
+            }
+            _ => self.notes(1),
         }
     }
 
@@ -341,6 +385,12 @@ pub fn fill(
         index = end;
     }
     Ok((ids, saved))
+}
+
+/// Whether [`Generator`] can make values for `field`: not for a `regex` rule, whose pattern
+/// it cannot invert.
+fn generable(field: &FormField) -> bool {
+    field.regex.is_none()
 }
 
 #[cfg(test)]

@@ -9,7 +9,9 @@
 //!   document ([`CheckDoc`]), conflicts included.
 //! - [`resolutions`] and [`catalog`]: the 42 resolutions parsed from the conference text in
 //!   `seeds/`, their English titles, kinds and deadlines, and the data-driven linking rules.
-//! - [`forms`]: per-kind forms as data (`schema/forms/*.toml`) and value parsing.
+//! - [`forms`]: per-kind, versioned forms as data (`schema/forms/<id>/v<N>.toml`): value
+//!   parsing, the typed view of stored values, and whole-check validation with bilingual
+//!   violation messages.
 //! - [`input`]: input as people really type it: numbers in any digit system and separator,
 //!   dates and date-times with offsets, and Arabic spelling folded for search.
 //! - [`sync`]: the transport-agnostic pieces of the batched sync protocol.
@@ -17,7 +19,8 @@
 //!
 //! Data flow: the CLI builds a [`NewCheck`], validates values with [`Form::parse_value`],
 //! creates a [`CheckDoc`], and syncs it with [`wire::SyncRequest`]s; the server merges the
-//! messages into its copy, reads the [`Check`] back, and links it to resolutions.
+//! messages into its copy, reads the [`Check`] back, validates it against its form version
+//! with [`Forms::validate_check`], and links it to resolutions.
 pub mod catalog;
 pub mod check;
 pub mod document;
@@ -41,7 +44,7 @@ pub use catalog::{Catalog, Deadline, LinkRule, ResolutionInfo};
 pub use check::{Author, Check, FormRef, NewCheck, Review, ReviewEvent, ReviewState, Role, Site};
 pub use document::{CheckDoc, CheckEdit};
 pub use document_read::{Conflict, ConflictValue, DocError};
-pub use forms::{Form, FormError, FormField, Forms};
+pub use forms::{Form, FormError, FormField, Forms, Lang, TypedValue, Violation};
 pub use ids::{CheckId, SiteId};
 pub use kind::FacilityKind;
 pub use resolutions::{Resolution, SeedError};

@@ -306,7 +306,7 @@ mod tests {
         let cases = [
             (
                 field_label(FacilityKind::Bakery, "bread_price_syp"),
-                "سعر ربطة الخبز المتقاضى (ل.س) / Bread bundle price charged (SYP)",
+                "سعر ربطة الخبز الذي يتقاضاه الفرن فعلاً (ل.س) / Bread price charged per bundle (SYP)",
             ),
             (field_label(FacilityKind::Bakery, "mystery"), "mystery"),
             (kind_label(FacilityKind::Bakery), "فرن / bakery"),
@@ -325,7 +325,7 @@ mod tests {
             ),
             (
                 path_label(FacilityKind::Bakery, "fields.operating"),
-                "هل الفرن يعمل؟ / Operating",
+                "هل الفرن يعمل؟ / Is the bakery operating?",
             ),
             (resolutions_text(&[16, 20]), "16,20"),
         ];

@@ -246,18 +246,18 @@ fn form_fields_and_helpers_use_these_rules() {
     }
     let msg = bakery.parse_value("bread_price_syp", "12.5").unwrap_err();
     assert!(
-        msg.to_string()
-            .ends_with("\"12.5\" is not a whole number: it has a decimal part"),
+        msg.to_string().contains("\"bread_price_syp\"")
+            && msg.to_string().contains("\"12.5\" is not a whole number"),
         "{msg}"
     );
     let water = Forms::builtin().for_kind(FacilityKind::WaterStation);
     let value = water.parse_value("output_m3h", "1,250.5");
     assert_eq!(value, Ok(FieldValue::Decimal(1250.5)));
     let msg = water.parse_value("output_m3h", "12..5").unwrap_err();
-    assert!(
-        msg.to_string()
-            .ends_with("\"12..5\" is not a number: two decimal separators"),
-        "{msg}"
+    assert!(msg.to_string().contains("\"12..5\" is not a"), "{msg}");
+    assert_eq!(
+        crate::input::parse_number("12..5").unwrap_err().to_string(),
+        "\"12..5\" is not a number: two decimal separators"
     );
     assert_eq!(parse_decimal("35,33"), Some(35.33));
     assert_eq!(parse_decimal("35,336"), Some(35.336));

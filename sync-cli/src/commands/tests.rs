@@ -68,7 +68,7 @@ fn record_then_list_and_show_round_trip_offline_with_arabic_intact() {
     assert_eq!(json["pending"], true);
     let text = show::render(stored);
     for needle in [
-        "سعر ربطة الخبز المتقاضى (ل.س) / Bread bundle price charged (SYP): 1250",
+        "سعر ربطة الخبز الذي يتقاضاه الفرن فعلاً (ل.س) / Bread price charged per bundle (SYP): 1250",
         "مخبز الأمل / Al-Amal bakery [DEZ-BAK-014]",
         "35.336, 40.14",
         "16. ",
