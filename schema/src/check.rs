@@ -183,6 +183,9 @@ pub struct ReviewEvent {
 }
 
 /// A check as read from its Automerge document (the winning value of every field).
+///
+/// Its JSON is also a cache: the CLI store keeps it per document (`sync-cli/src/store/view.rs`);
+/// a change to how it serialises must bump `VIEW_VERSION` there.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Check {
     /// Check id (= document id).

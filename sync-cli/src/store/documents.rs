@@ -5,6 +5,7 @@ use fieldsync_schema::{Check, CheckDoc, CheckId, Conflict};
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::index::observed_key;
+use super::view::{VIEW_VERSION, view_of};
 use super::{Db, StoreError, now_text};
 
 /// Shortest id prefix `edit`, `show` and `review` accept.
@@ -123,8 +124,9 @@ impl Db<'_> {
     /// SQLite failures, including an id already stored.
     pub fn insert_new(&self, id: CheckId, doc: &mut CheckDoc) -> Result<(), StoreError> {
         self.conn.execute(
-            "INSERT INTO documents (check_id, bytes, heads, updated_at, observed_at_utc)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO documents
+                 (check_id, bytes, heads, updated_at, observed_at_utc, view, view_version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             local_row(id, doc),
         )?;
         Ok(())
@@ -136,7 +138,8 @@ impl Db<'_> {
     /// SQLite failures.
     pub fn save_local(&self, id: CheckId, doc: &mut CheckDoc) -> Result<(), StoreError> {
         self.conn.execute(
-            "UPDATE documents SET bytes = ?2, heads = ?3, updated_at = ?4, observed_at_utc = ?5
+            "UPDATE documents SET bytes = ?2, heads = ?3, updated_at = ?4, observed_at_utc = ?5,
+                 view = ?6, view_version = ?7
              WHERE check_id = ?1",
             local_row(id, doc),
         )?;
@@ -156,12 +159,14 @@ impl Db<'_> {
     ) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT INTO documents
-                 (check_id, bytes, heads, server_heads, sync_state, updated_at, observed_at_utc)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 (check_id, bytes, heads, server_heads, sync_state, updated_at, observed_at_utc,
+                  view, view_version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
              ON CONFLICT (check_id) DO UPDATE SET bytes = excluded.bytes,
                  heads = excluded.heads, server_heads = excluded.server_heads,
                  sync_state = excluded.sync_state, updated_at = excluded.updated_at,
-                 observed_at_utc = excluded.observed_at_utc",
+                 observed_at_utc = excluded.observed_at_utc, view = excluded.view,
+                 view_version = excluded.view_version",
             params![
                 id.to_string(),
                 doc.save(),
@@ -169,7 +174,9 @@ impl Db<'_> {
                 server_heads,
                 sync_state,
                 now_text(),
-                observed_key(doc)
+                observed_key(doc),
+                view_of(doc),
+                VIEW_VERSION
             ],
         )?;
         Ok(())
@@ -243,13 +250,26 @@ impl Db<'_> {
     }
 }
 
-/// The columns a local write stores: id, bytes, heads, update time, observation index key.
-fn local_row(id: CheckId, doc: &mut CheckDoc) -> (String, Vec<u8>, String, String, Option<String>) {
+/// The columns a local write stores: id, bytes, heads, update time, observation index key,
+/// view and its version.
+type LocalRow = (
+    String,
+    Vec<u8>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+
+fn local_row(id: CheckId, doc: &mut CheckDoc) -> LocalRow {
     (
         id.to_string(),
         doc.save(),
         heads_text(&doc.heads()),
         now_text(),
         observed_key(doc),
+        view_of(doc),
+        VIEW_VERSION,
     )
 }

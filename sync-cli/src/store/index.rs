@@ -22,6 +22,7 @@ use rusqlite::{Connection, Row, Transaction, params};
 use rusqlite_migration::{HookError, HookResult};
 
 use super::documents::{Checks, StoredCheck, corrupt};
+use super::view::{self, VIEW_VERSION};
 use super::{Db, StoreError};
 
 /// Rows read per step of [`backfill`]: bounds its memory whatever the store's size.
@@ -99,45 +100,74 @@ fn fill_missing(conn: &Connection) -> Result<(), StoreError> {
 /// The two passes of [`Db::for_each_check`]: readable-at-write-time rows in index order,
 /// then the NULL-key rows (SQLite sorts NULL first, and `NULLS LAST` would not use the
 /// index) by id. Both walk `documents_by_observed` without a sort step.
+/// Each row brings its current view (`?1` = [`VIEW_VERSION`]) or, without one, its bytes.
 const ORDERED: [&str; 2] = [
-    "SELECT check_id, bytes, server_heads IS NULL OR server_heads <> heads FROM documents
-     WHERE observed_at_utc IS NOT NULL ORDER BY observed_at_utc, check_id",
-    "SELECT check_id, bytes, server_heads IS NULL OR server_heads <> heads FROM documents
-     WHERE observed_at_utc IS NULL ORDER BY check_id",
+    "SELECT check_id, CASE WHEN view_version = ?1 THEN view END,
+            CASE WHEN view_version = ?1 AND view IS NOT NULL THEN NULL ELSE bytes END,
+            server_heads IS NULL OR server_heads <> heads
+     FROM documents WHERE observed_at_utc IS NOT NULL ORDER BY observed_at_utc, check_id",
+    "SELECT check_id, CASE WHEN view_version = ?1 THEN view END,
+            CASE WHEN view_version = ?1 AND view IS NOT NULL THEN NULL ELSE bytes END,
+            server_heads IS NULL OR server_heads <> heads
+     FROM documents WHERE observed_at_utc IS NULL ORDER BY check_id",
 ];
 
-/// A row of [`ORDERED`] as read, before its document is decoded.
+/// A row of [`ORDERED`] as read, before it is decoded: a current view, or the bytes.
 struct RawDoc {
     id: String,
-    bytes: Vec<u8>,
+    view: Option<String>,
+    bytes: Option<Vec<u8>>,
     pending: bool,
 }
 
 fn raw_doc(row: &Row<'_>) -> Result<RawDoc, StoreError> {
     Ok(RawDoc {
         id: row.get(0)?,
-        bytes: row.get(1)?,
-        pending: row.get(2)?,
+        view: row.get(1)?,
+        bytes: row.get(2)?,
+        pending: row.get(3)?,
     })
 }
 
+/// A decoded row: the check, `(check id, reason)` when the document does not read as one,
+/// or `None` when only a view was read and it does not parse (the bytes must be read).
+type Decoded = Option<Result<StoredCheck, (String, String)>>;
+
+/// The row's check, from its view when it has one, else from its bytes.
+fn decode(raw: &RawDoc) -> Decoded {
+    if let Some(text) = &raw.view {
+        return view::parse(text).map(|v| {
+            Ok(StoredCheck {
+                check: v.check,
+                conflicts: v.conflicts,
+                pending: raw.pending,
+            })
+        });
+    }
+    Some(decode_bytes(
+        &raw.id,
+        raw.bytes.as_deref().unwrap_or_default(),
+        raw.pending,
+    ))
+}
+
 /// The document read as a check, or `(check id, reason)`.
-fn decode(raw: &RawDoc) -> Result<StoredCheck, (String, String)> {
+fn decode_bytes(id: &str, bytes: &[u8], pending: bool) -> Result<StoredCheck, (String, String)> {
     let read = || -> Result<StoredCheck, DocError> {
-        let doc = CheckDoc::load(&raw.bytes)?;
+        let doc = CheckDoc::load(bytes)?;
         Ok(StoredCheck {
             check: doc.read()?,
             conflicts: doc.conflicts()?,
-            pending: raw.pending,
+            pending,
         })
     };
-    read().map_err(|e| (raw.id.clone(), corrupt(&raw.id, e).to_string()))
+    read().map_err(|e| (id.to_owned(), corrupt(id, e).to_string()))
 }
 
 /// `map` over `items`, in order, split across up to `threads` threads (the caller's
 /// included): loading and reading Automerge documents is the whole cost of a walk or a
 /// backfill, and it is independent per document.
-fn map_split<T: Sync, U: Send>(
+pub(super) fn map_split<T: Sync, U: Send>(
     items: &[T],
     threads: usize,
     map: impl Fn(&T) -> U + Sync,
@@ -158,7 +188,7 @@ fn map_split<T: Sync, U: Send>(
 }
 
 /// Threads documents are decoded on: the machine's, up to [`MAX_DECODERS`].
-fn decoders() -> usize {
+pub(super) fn decoders() -> usize {
     std::thread::available_parallelism()
         .map_or(1, NonZeroUsize::get)
         .min(MAX_DECODERS)
@@ -200,7 +230,7 @@ impl Db<'_> {
         let mut batch = Vec::with_capacity(batch_size);
         for sql in ORDERED {
             let mut stmt = self.conn.prepare(sql).map_err(StoreError::from)?;
-            let mut rows = stmt.query([]).map_err(StoreError::from)?;
+            let mut rows = stmt.query([VIEW_VERSION]).map_err(StoreError::from)?;
             let mut more = true;
             while more {
                 batch.clear();
@@ -211,14 +241,30 @@ impl Db<'_> {
                     };
                     batch.push(raw_doc(row)?);
                 }
-                for read in map_split(&batch, threads, decode) {
-                    f(read)?;
+                for (read, raw) in map_split(&batch, threads, decode).into_iter().zip(&batch) {
+                    match read {
+                        Some(read) => f(read)?,
+                        None => f(self.decode_stored(raw)?)?,
+                    }
                 }
             }
         }
         // Read only: ending it either way releases the snapshot.
         drop(snapshot);
         Ok(())
+    }
+
+    /// Decodes a row whose view did not parse from its stored bytes.
+    fn decode_stored(
+        &self,
+        raw: &RawDoc,
+    ) -> Result<Result<StoredCheck, (String, String)>, StoreError> {
+        let bytes: Vec<u8> = self.conn.query_row(
+            "SELECT bytes FROM documents WHERE check_id = ?1",
+            [&raw.id],
+            |r| r.get(0),
+        )?;
+        Ok(decode_bytes(&raw.id, &bytes, raw.pending))
     }
 
     /// Every stored check in memory, sorted as [`Db::for_each_check`] walks them; for small

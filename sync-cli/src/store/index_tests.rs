@@ -192,7 +192,7 @@ fn the_walk_stops_at_the_callers_error_and_uses_the_index_without_sorting() {
             .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
             .expect("explain");
         let plan: Vec<String> = stmt
-            .query_map([], |r| r.get::<_, String>(3))
+            .query_map([VIEW_VERSION], |r| r.get::<_, String>(3))
             .expect("plan")
             .collect::<Result<_, _>>()
             .expect("rows");

@@ -35,6 +35,7 @@
 mod documents;
 mod index;
 mod meta;
+mod view;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -56,6 +57,7 @@ fn migrations() -> Vec<M<'static>> {
         M::up(include_str!("migrations/003_receive.sql")),
         M::up_with_hook(include_str!("migrations/004_index.sql"), index::backfill),
         M::up(include_str!("migrations/005_horizon.sql")),
+        M::up_with_hook(include_str!("migrations/006_view.sql"), view::backfill),
     ]
 }
 
