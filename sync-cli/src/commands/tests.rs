@@ -1,6 +1,6 @@
 //! Command tests against real temporary stores (no network).
 
-use fieldsync_schema::{CheckId, Forms, ReviewState, Role};
+use fieldsync_schema::{CheckId, FacilityKind, Forms, ReviewState, Role};
 
 use super::edit::Edit;
 use super::record::Record;
