@@ -7,6 +7,7 @@ pub mod edit;
 pub mod export;
 pub mod fetch;
 pub mod init;
+pub mod link;
 pub mod list;
 pub mod record;
 pub mod resolutions;

@@ -125,11 +125,7 @@ fn raw_doc(row: &Row<'_>) -> Result<RawDoc, StoreError> {
 fn decode(raw: &RawDoc) -> Result<StoredCheck, (String, String)> {
     let read = || -> Result<StoredCheck, DocError> {
         let doc = CheckDoc::load(&raw.bytes)?;
-        Ok(StoredCheck {
-            check: doc.read()?,
-            conflicts: doc.conflicts()?,
-            pending: raw.pending,
-        })
+        Ok(StoredCheck::new(doc.read()?, doc.conflicts()?, raw.pending))
     };
     read().map_err(|e| (raw.id.clone(), corrupt(&raw.id, e).to_string()))
 }
