@@ -58,11 +58,14 @@ impl CheckDoc {
 
     /// Records a supervisor's link decisions (each replaces any earlier decision on that
     /// number) with one comment. Links themselves are recomputed afterwards
-    /// ([`Catalog::resolve_links`], then [`CheckDoc::set_links`]).
+    /// ([`Catalog::resolve_links`], then [`CheckDoc::set_links`]). Removing a number the
+    /// catalog lacks deletes an old device's decision on it (what clears an
+    /// `unknown_resolution` violation).
     ///
     /// # Errors
     /// [`DocError::Forbidden`] if `author` is not a supervisor; [`DocError::Invalid`] on field
-    /// `manual_links` naming a number the built-in catalog lacks and the valid range;
+    /// `manual_links` naming a number the built-in catalog lacks (to add, or to remove
+    /// without a decision on it) and the valid range;
     /// [`DocError`] if the document lacks the check layout.
     pub fn decide_links(
         &mut self,
@@ -79,7 +82,13 @@ impl CheckDoc {
         }
         let catalog = Catalog::builtin();
         let last = catalog.resolutions().last().map_or(0, |r| r.number);
-        if let Some(bad) = decisions.iter().find(|d| catalog.get(d.number).is_none()) {
+        let recorded = self.read_manual_links()?;
+        // Removing a number the catalog lacks is how a supervisor clears an old device's
+        // decision on it; adding one, or removing one nobody decided on, is refused.
+        let unknown = |d: &&LinkDecision| {
+            catalog.get(d.number).is_none() && (d.linked || !recorded.contains_key(&d.number))
+        };
+        if let Some(bad) = decisions.iter().find(unknown) {
             return Err(invalid(
                 "manual_links",
                 &bad.number.to_string(),
@@ -94,6 +103,10 @@ impl CheckDoc {
         let at = jiff::Timestamp::now().to_string();
         for decision in decisions {
             let key = decision.number.to_string();
+            if catalog.get(decision.number).is_none() {
+                self.doc.delete(&map, key.as_str())?;
+                continue;
+            }
             let entry = self.doc.put_object(&map, key.as_str(), ObjType::Map)?;
             self.doc.put(&entry, "linked", decision.linked)?;
             self.doc.put(&entry, "by", author.name.as_str())?;

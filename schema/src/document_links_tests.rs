@@ -117,6 +117,16 @@ fn a_manual_link_to_a_missing_resolution_is_a_violation_not_a_link() {
     let en = unknown[0].message(crate::Lang::En);
     assert!(en.contains("43") && en.contains("1 to 42"), "{en}");
     assert!(unknown[0].message(crate::Lang::Ar).contains("43"));
+
+    let sara = author("sara", Role::Supervisor);
+    doc.set_actor(ActorId::random());
+    doc.decide_links(&sara, &[decision(43, false)], "")
+        .expect("clear 43");
+    let check = doc.read().expect("read");
+    assert!(check.manual_links.is_empty());
+    assert!(crate::forms::is_valid(&check_violations(&check)));
+    let err = doc.decide_links(&sara, &[decision(44, false)], "");
+    assert!(err.is_err(), "no decision on 44 to remove");
 }
 
 #[test]

@@ -24,7 +24,8 @@ pub struct Link {
     /// Link the check to resolution N (1 to 42); repeat for several.
     #[arg(long, value_name = "N")]
     pub add: Vec<String>,
-    /// Remove the link to resolution N, even if a rule makes it; repeat for several.
+    /// Remove the link to resolution N, even if a rule makes it; repeat for several. Also
+    /// clears an old device's decision on a number that is not a resolution (e.g. 43).
     #[arg(long, value_name = "N")]
     pub remove: Vec<String>,
     /// Why, for the inspector (up to 10,000 characters).
@@ -97,7 +98,12 @@ impl Link {
         ];
         for (flag, values, linked) in flagged {
             for raw in values {
-                let number = parse_resolution(flag, raw)?;
+                // Removal also takes a number the catalog lacks, to clear an old device's
+                // decision on it (the document refuses it if there is none).
+                let number = match parse_number(raw) {
+                    Some(n) if !linked => n,
+                    _ => parse_resolution(flag, raw)?,
+                };
                 if out.iter().any(|d| d.number == number) {
                     bail!("{flag} {number}: resolution {number} is given more than once");
                 }
@@ -116,12 +122,15 @@ fn last() -> u16 {
         .map_or(0, |r| r.number)
 }
 
+/// A whole number as typed (Arabic-Indic digits accepted).
+fn parse_number(raw: &str) -> Option<u16> {
+    normalise_digits(raw.trim()).parse::<u16>().ok()
+}
+
 /// A resolution number of the catalog (Arabic-Indic digits accepted), else an error naming
 /// the flag, the value and the valid range.
 fn parse_resolution(flag: &str, raw: &str) -> anyhow::Result<u16> {
-    normalise_digits(raw.trim())
-        .parse::<u16>()
-        .ok()
+    parse_number(raw)
         .filter(|n| Catalog::builtin().get(*n).is_some())
         .with_context(|| {
             format!(
