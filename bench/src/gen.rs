@@ -336,8 +336,9 @@ impl Generator {
 
 /// Recomputes links from the check's fields and writes them, as `fieldsync record`/`edit` do.
 fn refresh_links(doc: &mut CheckDoc, author: &Author, kind: FacilityKind) -> anyhow::Result<()> {
-    let fields = doc.read().context("reading the generated check")?.fields;
-    let links = Catalog::builtin().links(kind, &fields);
+    let check = doc.read().context("reading the generated check")?;
+    debug_assert_eq!(check.kind, kind);
+    let links = Catalog::builtin().check_links(&check);
     doc.set_links(author, &links)?;
     Ok(())
 }

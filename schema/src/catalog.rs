@@ -4,19 +4,23 @@
 //! resolution's number and wording, parsed by [`crate::resolutions`]. `seeds/resolutions.toml`,
 //! written for reviewers rather than programmers, adds an English title, the facility kinds
 //! concerned and any stated deadline per resolution, plus the `[[rule]]` entries that link a
-//! check to resolutions. Linking is data only: [`Catalog::links`] evaluates the rules and knows
-//! nothing about any particular resolution, so changing which checks cite what is an edit to
-//! the TOML, reviewed like any other.
+//! check to resolutions, by kind and by value ([`crate::link_rules`]). Linking is data only:
+//! [`Catalog::rule_links`] evaluates the rules and knows nothing about any particular
+//! resolution, so changing which checks cite what is an edit to the TOML, reviewed like any
+//! other. Supervisors' manual decisions override the rules ([`crate::links`]).
 //!
 //! [`Catalog::load`] cross-checks the two files (every number has exactly one entry, every
-//! kind and rule target exists, deadlines quote the text) so a bad edit fails loudly at start-up.
+//! kind and rule target exists, rule fields exist in the forms, deadlines quote the text) so
+//! a bad edit fails loudly at start-up.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::forms::Forms;
 use crate::kind::FacilityKind;
+use crate::link_rules::{LinkRule, RuleToml, load_rules};
 use crate::resolutions::{SeedError, parse_resolutions};
 use crate::value::FieldValue;
 
@@ -50,27 +54,6 @@ pub struct ResolutionInfo {
     pub deadline: Option<Deadline>,
 }
 
-/// A linking rule: checks of these kinds cite this resolution.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LinkRule {
-    /// The resolution a matching check is linked to.
-    pub resolution: u16,
-    /// The facility kinds the rule applies to.
-    pub kinds: Vec<FacilityKind>,
-    /// If non-empty, the rule applies only when at least one of these fields has a value.
-    pub any_field: Vec<String>,
-    /// Why the rule exists, for reviewers.
-    pub note_en: Option<String>,
-}
-
-impl LinkRule {
-    /// Whether a check of `kind` with these `fields` is linked by this rule.
-    pub fn applies(&self, kind: FacilityKind, fields: &BTreeMap<String, FieldValue>) -> bool {
-        self.kinds.contains(&kind)
-            && (self.any_field.is_empty() || self.any_field.iter().any(|f| fields.contains_key(f)))
-    }
-}
-
 /// The resolutions merged with their metadata, and the linking rules.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Catalog {
@@ -97,17 +80,7 @@ struct EntryToml {
     deadline: Option<Deadline>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RuleToml {
-    resolution: u16,
-    kinds: Vec<String>,
-    #[serde(default)]
-    any_field: Vec<String>,
-    note_en: Option<String>,
-}
-
-fn parse_kinds(names: &[String], context: &str) -> Result<Vec<FacilityKind>, SeedError> {
+pub(crate) fn parse_kinds(names: &[String], context: &str) -> Result<Vec<FacilityKind>, SeedError> {
     names
         .iter()
         .map(|name| {
@@ -124,8 +97,23 @@ impl Catalog {
     ///
     /// Fails, naming the offending value, on a malformed text or TOML, an unknown kind, an
     /// entry or rule for a number the text lacks, a missing or repeated entry, an empty
-    /// title, or a deadline whose Arabic phrase is not in the resolution's text.
+    /// title, a deadline whose Arabic phrase is not in the resolution's text, or a rule that
+    /// is not sound (see [`crate::link_rules`]: bad or repeated id, a field no form of its
+    /// kinds has, a `when` condition that does not read or fit the field types).
     pub fn load(seed_text: &str, toml_text: &str) -> Result<Catalog, SeedError> {
+        Self::load_with_forms(seed_text, toml_text, Forms::builtin())
+    }
+
+    /// [`Catalog::load`], checking the rules' fields against `forms` instead of the built-in
+    /// forms.
+    ///
+    /// # Errors
+    /// As [`Catalog::load`].
+    pub fn load_with_forms(
+        seed_text: &str,
+        toml_text: &str,
+        forms: &Forms,
+    ) -> Result<Catalog, SeedError> {
         let parsed = parse_resolutions(seed_text)?;
         let file: SeedFile = toml::from_str(toml_text).map_err(|e| SeedError::Toml {
             message: e.to_string(),
@@ -171,22 +159,8 @@ impl Catalog {
             });
         }
 
-        let mut rules = Vec::with_capacity(file.rule.len());
-        for rule in file.rule {
-            let context = format!("rule for resolution {}", rule.resolution);
-            if !resolutions.iter().any(|r| r.number == rule.resolution) {
-                return Err(SeedError::UnknownResolution {
-                    number: rule.resolution,
-                    context: "[[rule]]".to_owned(),
-                });
-            }
-            rules.push(LinkRule {
-                resolution: rule.resolution,
-                kinds: parse_kinds(&rule.kinds, &context)?,
-                any_field: rule.any_field,
-                note_en: rule.note_en,
-            });
-        }
+        let known = |n: u16| resolutions.iter().any(|r| r.number == n);
+        let rules = load_rules(file.rule, forms, known)?;
         Ok(Catalog { resolutions, rules })
     }
 
@@ -214,15 +188,10 @@ impl Catalog {
         &self.rules
     }
 
-    /// The resolutions a check of `kind` with these `fields` is linked to: sorted, no repeats.
+    /// The resolutions a check of `kind` with these `fields` is linked to by rules: sorted,
+    /// no repeats (manual decisions aside: see [`Catalog::resolve_links`]).
     pub fn links(&self, kind: FacilityKind, fields: &BTreeMap<String, FieldValue>) -> Vec<u16> {
-        self.rules
-            .iter()
-            .filter(|rule| rule.applies(kind, fields))
-            .map(|rule| rule.resolution)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect()
+        self.rule_links(kind, fields).into_keys().collect()
     }
 }
 

@@ -56,71 +56,21 @@ fn builtin_rules_only_link_kinds_the_resolution_concerns() {
 }
 
 #[test]
-fn builtin_links() {
-    use FieldValue::{Bool, Decimal, Int};
-    let catalog = Catalog::builtin();
-    let cases: [(FacilityKind, BTreeMap<String, FieldValue>, &[u16]); 10] = [
-        (FacilityKind::Bakery, fields(&[]), &[16]),
-        (
-            FacilityKind::Bakery,
-            fields(&[("bread_price_syp", Int(1500))]),
-            &[16, 20],
-        ),
-        (
-            FacilityKind::Bakery,
-            fields(&[
-                ("bread_price_syp", Int(1500)),
-                ("flour_received_kg", Int(900)),
-            ]),
-            &[16, 20, 28],
-        ),
-        (
-            FacilityKind::Bakery,
-            fields(&[("licence_valid", Bool(true))]),
-            &[16, 29],
-        ),
-        (
-            FacilityKind::WaterStation,
-            fields(&[("output_m3h", Decimal(40.0))]),
-            &[14],
-        ),
-        (FacilityKind::Mill, fields(&[]), &[27, 28]),
-        (
-            FacilityKind::FuelStation,
-            fields(&[
-                ("kerosene_available", Bool(false)),
-                ("petrol_price_syp", Int(9000)),
-            ]),
-            &[19, 20],
-        ),
-        (
-            FacilityKind::FuelStation,
-            fields(&[("operating", Bool(true))]),
-            &[],
-        ),
-        (FacilityKind::ConsumerOutlet, fields(&[]), &[15]),
-        (
-            FacilityKind::Other,
-            fields(&[("licence_valid", Bool(true))]),
-            &[],
-        ),
-    ];
-    for (kind, fields, want) in cases {
-        assert_eq!(catalog.links(kind, &fields), want, "{kind} {fields:?}");
-    }
-    assert_eq!(catalog.links(FacilityKind::Crossing, &BTreeMap::new()), [7]);
-    assert_eq!(catalog.links(FacilityKind::Silo, &BTreeMap::new()), [12]);
-}
-
-#[test]
 fn links_are_sorted_and_deduplicated() {
-    let extra = "[[rule]]\nresolution = 2\nkinds = [\"bakery\"]\n\
-                 [[rule]]\nresolution = 1\nkinds = [\"bakery\"]\nany_field = [\"x\"]\n\
-                 [[rule]]\nresolution = 2\nkinds = [\"bakery\", \"mill\"]\n";
+    let extra = "[[rule]]\nid = \"b\"\nresolution = 2\nkinds = [\"bakery\"]\n\
+                 [[rule]]\nid = \"a\"\nresolution = 1\nkinds = [\"bakery\"]\n\
+                 any_field = [\"queue_people\"]\n\
+                 [[rule]]\nid = \"c\"\nresolution = 2\nkinds = [\"bakery\", \"mill\"]\n";
     let catalog = Catalog::load(SMALL_TEXT, &small_toml(extra)).expect("valid");
-    let with_x = fields(&[("x", FieldValue::Text(String::new()))]);
-    assert_eq!(catalog.links(FacilityKind::Bakery, &with_x), [1, 2]);
-    assert_eq!(catalog.links(FacilityKind::Mill, &with_x), [2]);
+    let queue = fields(&[("queue_people", FieldValue::Int(3))]);
+    assert_eq!(catalog.links(FacilityKind::Bakery, &queue), [1, 2]);
+    assert_eq!(catalog.links(FacilityKind::Mill, &queue), [2]);
+    let sources = catalog.rule_links(FacilityKind::Bakery, &queue);
+    assert_eq!(
+        sources[&2],
+        crate::LinkSource::Rule(Some("b".into())),
+        "first rule wins"
+    );
 }
 
 #[test]
@@ -128,15 +78,15 @@ fn load_errors_name_the_offending_value() {
     let deadline = "deadline = { text_en = \"soon\", text_ar = \"خلال الشهر\" }\n";
     let cases = [
         (
-            small_toml("[[rule]]\nresolution = 99\nkinds = [\"bakery\"]\n"),
+            small_toml("[[rule]]\nid = \"r\"\nresolution = 99\nkinds = [\"bakery\"]\n"),
             "99",
         ),
         (
-            small_toml("[[rule]]\nresolution = 1\nkinds = [\"hospital\"]\n"),
+            small_toml("[[rule]]\nid = \"r\"\nresolution = 1\nkinds = [\"hospital\"]\n"),
             "\"hospital\"",
         ),
         (
-            small_toml("[[rule]]\nresolution = 1\nkinds = []\nany_fields = []\n"),
+            small_toml("[[rule]]\nid = \"r\"\nresolution = 1\nkinds = []\nany_fields = []\n"),
             "any_fields",
         ),
         (small_toml(deadline), "خلال الشهر"),
@@ -160,7 +110,7 @@ fn load_errors_name_the_offending_value() {
     }
     let err = Catalog::load(
         SMALL_TEXT,
-        &small_toml("[[rule]]\nresolution = 99\nkinds = []\n"),
+        &small_toml("[[rule]]\nid = \"r\"\nresolution = 99\nkinds = []\n"),
     );
     assert!(
         matches!(err, Err(SeedError::UnknownResolution { number: 99, .. })),

@@ -6,6 +6,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::links::{LinkSource, ManualLink};
 use crate::{CheckId, FacilityKind, FieldValue, ObservedAt, SiteId};
 
 /// A user's role. Inspectors record and edit checks; supervisors also review them.
@@ -206,6 +207,12 @@ pub struct Check {
     pub notes: String,
     /// Linked resolution numbers, ascending.
     pub resolutions: Vec<u16>,
+    /// What made each link in `resolutions` (a rule, or a supervisor's manual decision).
+    #[serde(default)]
+    pub link_sources: BTreeMap<u16, LinkSource>,
+    /// Supervisors' manual link decisions by resolution number; they win over rules.
+    #[serde(default)]
+    pub manual_links: BTreeMap<u16, ManualLink>,
     /// Latest review decision.
     pub review: Review,
     /// All review decisions, oldest first.

@@ -11,13 +11,19 @@
 //! | `site` | map `{id, name_ar, name_en?, lat?, lon?}` | |
 //! | `fields` | map field name -> scalar | one key per form field |
 //! | `notes` | text | character-level merge of concurrent notes |
-//! | `resolutions` | map `"16"` -> true | links, recomputed by the server |
+//! | `resolutions` | map `"16"` -> str | links, recomputed from rules and `manual_links` by the server (and by a device after an edit); the value says what made the link: `"rule:<rule id>"` or `"manual:<supervisor>"` (`true` in documents from before provenance) |
+//! | `manual_links` | map `"7"` -> `{linked, by, at, comment?}` | supervisors' link decisions, which win over rules: `linked` true adds the link, false removes it. One map per number, replaced whole, so the latest decision on a number wins and decisions on different numbers merge |
 //! | `review` | map `{state, by?, at?, comment?, reviewed_heads?}` | latest decision; `reviewed_heads` are the heads the supervisor saw (hex, space-separated) |
 //! | `review_history` | list of maps `{from, to, by, at, comment, reviewed_heads}` | concurrent appends merge |
 //! | `authors` | map actor hex -> `{name, device, role}` | who writes as which actor |
 //!
 //! Every container is created with the document, so later writers only put keys and two
-//! devices never race to create the same map.
+//! devices never race to create the same map. The one exception is `manual_links`, added
+//! after the first release: a document created before it gets the map from the server when
+//! the server next stores it, or from the first supervisor's link decision. If two devices
+//! add it to such a document concurrently, one map wins and the other's decisions are hidden
+//! (never an unreadable document: [`CheckDoc::read`] does not count `manual_links` among the
+//! keys that must have one value).
 
 use std::collections::BTreeMap;
 
@@ -77,6 +83,7 @@ impl CheckDoc {
         let notes = doc.put_object(ROOT, "notes", ObjType::Text)?;
         doc.update_text(&notes, &new.notes)?;
         doc.put_object(ROOT, "resolutions", ObjType::Map)?;
+        doc.put_object(ROOT, "manual_links", ObjType::Map)?;
         let review = doc.put_object(ROOT, "review", ObjType::Map)?;
         doc.put(&review, "state", ReviewState::Received.as_str())?;
         doc.put_object(ROOT, "review_history", ObjType::List)?;
@@ -186,29 +193,6 @@ impl CheckDoc {
         Ok(())
     }
 
-    /// Replaces the linked resolutions with `links` as `author` (the server). Returns true if
-    /// the document changed.
-    ///
-    /// # Errors
-    /// [`DocError`] if the document lacks the check layout.
-    pub fn set_links(&mut self, author: &Author, links: &[u16]) -> Result<bool, DocError> {
-        let obj = self.obj(&ROOT, "resolutions")?;
-        let current: Vec<String> = self.doc.keys(&obj).collect();
-        let wanted: Vec<String> = links.iter().map(u16::to_string).collect();
-        if sorted(current.clone()) == sorted(wanted.clone()) {
-            return Ok(false);
-        }
-        self.register_author(author)?;
-        for key in current.iter().filter(|k| !wanted.contains(k)) {
-            self.doc.delete(&obj, key.as_str())?;
-        }
-        for key in wanted.iter().filter(|k| !current.contains(k)) {
-            self.doc.put(&obj, key.as_str(), true)?;
-        }
-        self.commit("link resolutions");
-        Ok(true)
-    }
-
     fn push_review(
         &mut self,
         from: ReviewState,
@@ -239,7 +223,7 @@ impl CheckDoc {
         Ok(())
     }
 
-    fn register_author(&mut self, author: &Author) -> Result<(), DocError> {
+    pub(crate) fn register_author(&mut self, author: &Author) -> Result<(), DocError> {
         let authors = self.obj(&ROOT, "authors")?;
         let actor = self.doc.get_actor().to_hex_string();
         if self.doc.get(&authors, actor.as_str())?.is_some() {
@@ -254,7 +238,7 @@ impl CheckDoc {
         Ok(())
     }
 
-    fn commit(&mut self, message: &str) {
+    pub(crate) fn commit(&mut self, message: &str) {
         let now = jiff::Timestamp::now().as_second();
         self.doc.commit_with(
             CommitOptions::default()
@@ -287,11 +271,6 @@ fn write_site(doc: &mut AutoCommit, site: &Site) -> Result<(), DocError> {
         doc.put(&obj, "lon", lon)?;
     }
     Ok(())
-}
-
-fn sorted(mut v: Vec<String>) -> Vec<String> {
-    v.sort();
-    v
 }
 
 /// A field value as an Automerge scalar.

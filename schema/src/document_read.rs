@@ -71,6 +71,7 @@ impl CheckDoc {
         let kind = self.str_at(&ROOT, "kind", "kind")?;
         let observed = self.str_at(&ROOT, "observed_at", "observed_at")?;
         let form = self.obj(&ROOT, "form")?;
+        let links = self.read_links()?;
         Ok(Check {
             id: id.parse().map_err(|e| invalid("id", &id, e))?,
             kind: kind
@@ -87,7 +88,9 @@ impl CheckDoc {
                 .map_err(|e| invalid("observed_at", &observed, e))?,
             fields: self.read_fields()?,
             notes: self.doc.text(self.obj(&ROOT, "notes")?)?,
-            resolutions: self.read_links()?,
+            resolutions: links.keys().copied().collect(),
+            link_sources: links,
+            manual_links: self.read_manual_links()?,
             review: self.read_review()?,
             review_history: self.read_history()?,
             authors: self.read_authors()?,
@@ -164,7 +167,8 @@ impl CheckDoc {
     /// Every root key is written once, when the check is created; competing values mean
     /// another check's document was merged into this one.
     fn check_single_root_values(&self) -> Result<(), DocError> {
-        for key in self.doc.keys(ROOT) {
+        // `manual_links` may be added concurrently to an older document (see the layout).
+        for key in self.doc.keys(ROOT).filter(|k| k != "manual_links") {
             let count = self.doc.get_all(ROOT, key.as_str())?.len();
             if count > 1 {
                 return Err(invalid(
@@ -205,19 +209,6 @@ impl CheckDoc {
             }
         }
         Ok(out)
-    }
-
-    fn read_links(&self) -> Result<Vec<u16>, DocError> {
-        let obj = self.obj(&ROOT, "resolutions")?;
-        let mut links = Vec::new();
-        for key in self.doc.keys(&obj) {
-            links.push(
-                key.parse::<u16>()
-                    .map_err(|e| invalid("resolutions", &key, e))?,
-            );
-        }
-        links.sort_unstable();
-        Ok(links)
     }
 
     fn read_review(&self) -> Result<Review, DocError> {

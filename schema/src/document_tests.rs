@@ -9,7 +9,7 @@ use crate::{
     Role, Site,
 };
 
-fn author(name: &str, role: Role) -> Author {
+pub(crate) fn author(name: &str, role: Role) -> Author {
     Author {
         name: name.into(),
         device: format!("{name}-device"),
@@ -17,7 +17,7 @@ fn author(name: &str, role: Role) -> Author {
     }
 }
 
-fn new_bakery() -> NewCheck {
+pub(crate) fn new_bakery() -> NewCheck {
     NewCheck {
         id: CheckId::new(),
         kind: FacilityKind::Bakery,
@@ -37,7 +37,7 @@ fn new_bakery() -> NewCheck {
     }
 }
 
-fn form() -> FormRef {
+pub(crate) fn form() -> FormRef {
     FormRef {
         id: "bakery".into(),
         version: 1,
@@ -195,10 +195,23 @@ fn links_are_replaced_only_when_they_differ() {
     )
     .expect("create");
     doc.set_actor(ActorId::random());
-    assert!(doc.set_links(&server, &[16, 20]).expect("link"));
-    assert!(!doc.set_links(&server, &[20, 16]).expect("same links"));
-    assert!(doc.set_links(&server, &[16]).expect("fewer"));
-    assert_eq!(doc.read().expect("read").resolutions, vec![16]);
+    let rule = |id: &str| crate::LinkSource::Rule(Some(id.to_owned()));
+    let links = |pairs: &[(u16, crate::LinkSource)]| pairs.iter().cloned().collect();
+    assert!(
+        doc.set_links(&server, &links(&[(16, rule("a")), (20, rule("b"))]))
+            .expect("link")
+    );
+    assert!(
+        !doc.set_links(&server, &links(&[(20, rule("b")), (16, rule("a"))]))
+            .expect("same")
+    );
+    assert!(
+        doc.set_links(&server, &links(&[(16, rule("c"))]))
+            .expect("fewer, new source")
+    );
+    let check = doc.read().expect("read");
+    assert_eq!(check.resolutions, vec![16]);
+    assert_eq!(check.link_sources, links(&[(16, rule("c"))]));
 }
 
 #[test]

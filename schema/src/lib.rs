@@ -8,7 +8,11 @@
 //! - [`document`] and [`document_read`]: the mapping between a check and its Automerge
 //!   document ([`CheckDoc`]), conflicts included.
 //! - [`resolutions`] and [`catalog`]: the 42 resolutions parsed from the conference text in
-//!   `seeds/`, their English titles, kinds and deadlines, and the data-driven linking rules.
+//!   `seeds/`, their English titles, kinds and deadlines; [`link_rules`]: the data-driven
+//!   linking rules (by kind and by value); [`links`]: link provenance and supervisors'
+//!   manual link decisions, which win over rules.
+//! - [`validation`]: everything that makes a stored check `invalid` (form rules, manual
+//!   links to resolutions that do not exist), computed alike by the server and the CLI.
 //! - [`forms`]: per-kind, versioned forms as data (`schema/forms/<id>/v<N>.toml`): value
 //!   parsing, the typed view of stored values, and whole-check validation with bilingual
 //!   violation messages.
@@ -20,10 +24,12 @@
 //! Data flow: the CLI builds a [`NewCheck`], validates values with [`Form::parse_value`],
 //! creates a [`CheckDoc`], and syncs it with [`wire::SyncRequest`]s; the server merges the
 //! messages into its copy, reads the [`Check`] back, validates it against its form version
-//! with [`Forms::validate_check`], and links it to resolutions.
+//! with [`validation::check_violations`] (stored either way, flagged `invalid` when it has
+//! errors), and links it to resolutions with [`Catalog::resolve_links`].
 pub mod catalog;
 pub mod check;
 pub mod document;
+mod document_links;
 #[cfg(test)]
 mod document_props;
 pub mod document_read;
@@ -34,19 +40,25 @@ pub mod forms;
 pub mod ids;
 pub mod input;
 pub mod kind;
+pub mod link_rules;
+pub mod links;
 pub mod resolutions;
 pub mod sync;
 pub mod time;
+pub mod validation;
 pub mod value;
 pub mod wire;
 
-pub use catalog::{Catalog, Deadline, LinkRule, ResolutionInfo};
+pub use catalog::{Catalog, Deadline, ResolutionInfo};
 pub use check::{Author, Check, FormRef, NewCheck, Review, ReviewEvent, ReviewState, Role, Site};
 pub use document::{CheckDoc, CheckEdit};
+pub use document_links::LinkDecision;
 pub use document_read::{Conflict, ConflictValue, DocError};
 pub use forms::{Form, FormError, FormField, Forms, Lang, TypedValue, Violation};
 pub use ids::{CheckId, SiteId};
 pub use kind::FacilityKind;
+pub use link_rules::LinkRule;
+pub use links::{LinkSource, ManualLink};
 pub use resolutions::{Resolution, SeedError};
 pub use time::ObservedAt;
 pub use value::FieldValue;

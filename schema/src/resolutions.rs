@@ -125,6 +125,33 @@ pub enum SeedError {
         /// The phrase that was not found.
         text_ar: String,
     },
+    /// A `[[rule]]` names a form field that no version of the form of one of its kinds has.
+    #[error(
+        "rule {rule:?} (resolution {resolution}): field {field:?} is not in any {kind} form; \
+         its fields are: {expected}"
+    )]
+    RuleUnknownField {
+        /// The rule's id.
+        rule: String,
+        /// The resolution the rule links to.
+        resolution: u16,
+        /// The field name as written.
+        field: String,
+        /// The facility kind whose forms lack it.
+        kind: crate::FacilityKind,
+        /// The field names of that kind's forms, comma-separated.
+        expected: String,
+    },
+    /// A `[[rule]]` whose id or `when` condition cannot be read or does not fit the forms.
+    #[error("rule {rule:?} (resolution {resolution}): {reason}")]
+    BadRule {
+        /// The rule's id (or its position, `rule #3`, when the id itself is bad).
+        rule: String,
+        /// The resolution the rule links to.
+        resolution: u16,
+        /// What is wrong, for the person editing the file.
+        reason: String,
+    },
 }
 
 /// Splits a line into its number prefix and text, if it starts with one.

@@ -6,7 +6,7 @@
 use base64::Engine as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::{Check, CheckId, Conflict, FacilityKind, ReviewState, Role};
+use crate::{Check, CheckId, Conflict, FacilityKind, ReviewState, Role, Violation};
 
 /// Who is syncing: sent with every sync request until device enrolment exists (issue 6).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -209,6 +209,16 @@ pub struct CheckSummary {
     pub resolutions: Vec<u16>,
     /// Server change sequence of the latest stored version.
     pub seq: u64,
+    /// False when the server flagged the check `invalid`: it breaks its form version's rules
+    /// or a manual link names a resolution that does not exist (the reasons are in
+    /// [`CheckDetail::violations`]). The check is stored and synced all the same. Absent
+    /// (from a server before validation): true.
+    #[serde(default = "yes")]
+    pub valid: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// `GET /api/v1/checks/{id}` response: the check as the server stores it.
@@ -220,6 +230,14 @@ pub struct CheckDetail {
     pub conflicts: Vec<Conflict>,
     /// Server change sequence of the stored version.
     pub seq: u64,
+    /// False when [`CheckDetail::violations`] holds an error (see [`CheckSummary::valid`]).
+    #[serde(default = "yes")]
+    pub valid: bool,
+    /// Every rule the check breaks, errors and warnings, each with a stable `code`
+    /// (`required`, `max`, `unknown_resolution`, ...), the field and the value
+    /// ([`crate::validation::check_violations`]). Absent: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub violations: Vec<Violation>,
 }
 
 /// One row of `GET /api/v1/resolutions`.

@@ -42,6 +42,8 @@ pub enum Command {
     Fetch(commands::fetch::Fetch),
     /// Record a supervisor's review decision.
     Review(commands::review::Review),
+    /// Add or remove resolution links by hand (supervisors; wins over the linking rules).
+    Link(commands::link::Link),
     /// Export every check as CSV or JSON.
     ///
     /// Checks are sorted by observation time (UTC) then id. In CSV, text that begins with
@@ -71,6 +73,7 @@ impl Cli {
             Command::Sync(c) => c.run(&home),
             Command::Fetch(c) => c.run(&home),
             Command::Review(c) => c.run(&home),
+            Command::Link(c) => c.run(&home),
             Command::Export(c) => c.run(&home),
             Command::Resolutions(c) => c.run(&home),
         }

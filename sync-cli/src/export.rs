@@ -10,7 +10,7 @@
 use std::io::{BufWriter, Write};
 
 use clap::ValueEnum;
-use fieldsync_schema::{Check, Conflict, FacilityKind, FieldValue, Forms};
+use fieldsync_schema::{Check, Conflict, FacilityKind, FieldValue, Forms, Violation};
 use serde::Serialize;
 use serde::ser::{SerializeSeq as _, Serializer as _};
 
@@ -21,7 +21,7 @@ use crate::store::{Store, StoredCheck};
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The fixed CSV columns, before one column per form field.
-pub const FIXED_COLUMNS: [&str; 17] = [
+pub const FIXED_COLUMNS: [&str; 19] = [
     "check_id",
     "kind",
     "form_id",
@@ -38,6 +38,8 @@ pub const FIXED_COLUMNS: [&str; 17] = [
     "reviewed_by",
     "resolutions",
     "conflicts",
+    "valid",
+    "violations",
     "notes",
 ];
 
@@ -55,7 +57,8 @@ pub enum Format {
     Json,
 }
 
-/// One `export --format json` entry: the check's fields plus its conflicts.
+/// One `export --format json` entry: the check's fields plus its conflicts, validity and
+/// violations.
 #[derive(Debug, Serialize)]
 pub struct ExportJson<'a> {
     /// The check, serialised as the schema does (its keys at the top level).
@@ -63,6 +66,10 @@ pub struct ExportJson<'a> {
     pub check: &'a Check,
     /// Its conflicting fields.
     pub conflicts: &'a [Conflict],
+    /// False when a violation is an error (flagged `invalid`).
+    pub valid: bool,
+    /// Every rule the check breaks.
+    pub violations: &'a [Violation],
 }
 
 impl<'a> From<&'a StoredCheck> for ExportJson<'a> {
@@ -70,6 +77,8 @@ impl<'a> From<&'a StoredCheck> for ExportJson<'a> {
         ExportJson {
             check: &stored.check,
             conflicts: &stored.conflicts,
+            valid: stored.valid(),
+            violations: &stored.violations,
         }
     }
 }
@@ -190,12 +199,24 @@ fn csv_row(stored: &StoredCheck, fields: &[String]) -> Vec<String> {
         text(c.review.by.as_deref()),
         resolutions_text(&c.resolutions).replace(',', ";"),
         stored.conflicts.len().to_string(),
+        stored.valid().to_string(),
+        text(Some(&violation_codes(stored))),
         text(Some(&c.notes)),
     ];
     let values = fields
         .iter()
         .map(|name| c.fields.get(name).map(cell).unwrap_or_default());
     fixed.into_iter().chain(values).collect()
+}
+
+/// The violations as `field:code` separated by `; ` (the messages are in `show` and JSON).
+fn violation_codes(stored: &StoredCheck) -> String {
+    let codes: Vec<String> = stored
+        .violations
+        .iter()
+        .map(|v| format!("{}:{}", v.field, v.rule.code()))
+        .collect();
+    codes.join("; ")
 }
 
 /// A value as a spreadsheet cell: plain numbers, `true`/`false`, text through [`text_cell`].

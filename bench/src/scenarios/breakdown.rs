@@ -88,7 +88,7 @@ pub fn measure(device: &Device, sample: usize) -> anyhow::Result<Vec<Figure>> {
 
         let t = Instant::now();
         let check = server.read()?;
-        let links = Catalog::builtin().links(check.kind, &check.fields);
+        let links = Catalog::builtin().check_links(&check);
         server.set_actor(server_actor.clone());
         server.set_links(&author, &links)?;
         time(4, t);

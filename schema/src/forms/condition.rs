@@ -6,19 +6,22 @@
 //! condition := clause ( "and" clause )*
 //! clause    := field op value
 //! op        := "=" | "!=" | "<" | "<=" | ">" | ">="
-//! value     := true | false | a number | a choice value
+//! value     := true | false | a number | a choice value | another number field
 //! ```
 //!
 //! Examples: `operating = false`, `hygiene != good`, `residual_chlorine_mgl < 0.2`,
-//! `open = true and fees_charged = true`. A clause may name only a field that comes earlier
-//! in the form and is `boolean` (`=`/`!=` with `true`/`false`), a number (any operator with a
-//! number) or a select (`=`/`!=` with one of its choice values; for `select_multiple`, `=`
-//! means "is among the selected"). [`Condition`] checks the syntax when read;
-//! [`Condition::check`] checks names, order and value types when the form is loaded.
+//! `open = true and fees_charged = true`, `bread_price_syp > bread_price_official_syp`.
+//! A clause may name only a field that comes earlier in the form (for linking rules: any
+//! field of the form) and is `boolean` (`=`/`!=` with `true`/`false`), a number (any
+//! operator with a number, or with another number field) or a select (`=`/`!=` with one of
+//! its choice values; for `select_multiple`, `=` means "is among the selected").
+//! [`Condition`] checks the syntax when read; [`Condition::check`] checks names, order and
+//! value types when the form (or the linking rules) is loaded.
 //!
-//! A clause is false when the field it names has no value, has a value not of its type, or
+//! A clause is false when a field it names has no value, has a value not of its type, or
 //! is itself not relevant, so `operating = false` and `operating != true` both hide a field
-//! until `operating` is answered.
+//! until `operating` is answered, and `flour_received_kg < flour_due_kg` is false until both
+//! are filled in.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -71,7 +74,8 @@ pub enum Literal {
     Bool(bool),
     /// A number (`0.2`, `-5`).
     Number(f64),
-    /// A choice value (`good`).
+    /// A name: a choice value (`good`) after a select field, or another number field
+    /// (`bread_price_official_syp`) after a number field.
     Choice(String),
 }
 
@@ -141,9 +145,16 @@ impl Condition {
 
     /// Whether the condition holds for these values (of relevant fields only).
     pub fn holds(&self, values: &BTreeMap<&str, &FieldValue>) -> bool {
-        self.clauses
-            .iter()
-            .all(|c| values.get(c.field.as_str()).is_some_and(|v| c.holds(v)))
+        self.clauses.iter().all(|c| {
+            values
+                .get(c.field.as_str())
+                .is_some_and(|v| c.holds(v, values))
+        })
+    }
+
+    /// The field names the condition reads on the left of its comparisons, in order.
+    pub fn fields(&self) -> impl Iterator<Item = &str> {
+        self.clauses.iter().map(|c| c.field.as_str())
     }
 }
 
@@ -213,6 +224,16 @@ impl Clause {
                 field.name, field.name, field.name
             )),
             (t, Literal::Number(_)) if t.is_number() => Ok(()),
+            (t, Literal::Choice(other)) if t.is_number() => {
+                match earlier.iter().find(|f| f.name == *other) {
+                    Some(f) if f.field_type.is_number() => Ok(()),
+                    _ => Err(format!(
+                        "{} is a number field: compare it with a number or another number \
+                         field ({other:?} is neither)",
+                        field.name
+                    )),
+                }
+            }
             (t, _) if t.is_number() => Err(format!("{} is a number field", field.name)),
             (t, Literal::Choice(c)) if t.is_select() && equality => match field.choice(c) {
                 Some(_) => Ok(()),
@@ -233,8 +254,15 @@ impl Clause {
         }
     }
 
-    fn holds(&self, value: &FieldValue) -> bool {
+    fn holds(&self, value: &FieldValue, values: &BTreeMap<&str, &FieldValue>) -> bool {
         match (&self.value, value) {
+            (Literal::Choice(other), got) if got.as_f64().is_some() => {
+                let want = values.get(other.as_str()).and_then(|v| v.as_f64());
+                match (got.as_f64(), want) {
+                    (Some(got), Some(want)) => self.compare(&got, &want),
+                    _ => false,
+                }
+            }
             (Literal::Bool(want), FieldValue::Bool(got)) => self.compare(got, want),
             (Literal::Number(want), got) => {
                 got.as_f64().is_some_and(|got| self.compare(&got, want))

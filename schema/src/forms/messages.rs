@@ -73,6 +73,14 @@ impl Violation {
             (Rule::UnknownForm { id, version }, Lang::Ar) => {
                 format!("الإصدار {version} من النموذج «{id}» غير معروف لهذه النسخة من البرنامج")
             }
+            (Rule::UnknownResolution { number, last }, Lang::En) => format!(
+                "a manual link names resolution {number}, which does not exist (resolutions are \
+                 numbered 1 to {last}); it links nothing until a supervisor removes it"
+            ),
+            (Rule::UnknownResolution { number, last }, Lang::Ar) => format!(
+                "يوجد ربط يدوي بالقرار رقم {number} وهو غير موجود (أرقام القرارات من 1 إلى {last})؛ \
+                 لا يُعتدّ به حتى يزيله المشرف"
+            ),
             (Rule::Required, Lang::En) => format!("{subject} is required but has no value"),
             (Rule::Required, Lang::Ar) => format!("{subject} مطلوب ولكنه فارغ"),
             (Rule::UnknownField, Lang::En) => {
@@ -119,7 +127,10 @@ impl Violation {
             }
             Rule::DuplicateChoice { choice } => format!("names {choice:?} more than once"),
             Rule::Geopoint { part } => geo_en(*part).to_owned(),
-            Rule::UnknownField | Rule::UnknownForm { .. } | Rule::Required => String::new(),
+            Rule::UnknownField
+            | Rule::UnknownForm { .. }
+            | Rule::Required
+            | Rule::UnknownResolution { .. } => String::new(),
         }
     }
 
@@ -143,7 +154,10 @@ impl Violation {
             ),
             Rule::DuplicateChoice { choice } => format!("{v} تذكر الخيار «{choice}» أكثر من مرة"),
             Rule::Geopoint { part } => geo_ar(&v, *part),
-            Rule::UnknownField | Rule::UnknownForm { .. } | Rule::Required => v,
+            Rule::UnknownField
+            | Rule::UnknownForm { .. }
+            | Rule::Required
+            | Rule::UnknownResolution { .. } => v,
         }
     }
 }

@@ -138,6 +138,11 @@ impl Forms {
         self.by_id.get(id).map_or(&[], Vec::as_slice)
     }
 
+    /// Every version of the form for a facility kind, oldest first.
+    pub fn kind_versions(&self, kind: FacilityKind) -> &[Form] {
+        self.by_kind.get(&kind).map_or(&[], |id| self.versions(id))
+    }
+
     /// The latest version of the form for a facility kind: the one new checks use.
     pub fn current(&self, kind: FacilityKind) -> &Form {
         // `load` guarantees a form with at least one version for every kind.

@@ -110,6 +110,14 @@ pub enum Rule {
         /// Which part.
         part: GeoPart,
     },
+    /// `unknown_resolution`: a manual link decision names a resolution that does not exist
+    /// (field `manual_links`; see [`crate::validation`]).
+    UnknownResolution {
+        /// The number named.
+        number: u16,
+        /// The last resolution number of the catalog (they run from 1).
+        last: u16,
+    },
 }
 
 /// What a `min`/`max` rule measures.
@@ -152,6 +160,7 @@ impl Rule {
             Self::Choice { .. } => "choice",
             Self::DuplicateChoice { .. } => "duplicate_choice",
             Self::Geopoint { .. } => "geopoint",
+            Self::UnknownResolution { .. } => "unknown_resolution",
         }
     }
 

@@ -4,8 +4,9 @@
 use axum::Json;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use fieldsync_schema::forms::normalise_digits;
+use fieldsync_schema::forms::{is_valid, normalise_digits};
 use fieldsync_schema::kind::UnknownKind;
+use fieldsync_schema::validation::check_violations;
 use fieldsync_schema::wire::{CheckDetail, CheckSummary};
 use fieldsync_schema::{Catalog, CheckDoc, CheckId, FacilityKind, SiteId};
 
@@ -13,8 +14,9 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{CheckFilter, Store};
 
-/// The checks matching `?resolution=N&kind=K&site=ID` (each optional), from the index only,
-/// ordered by observation time (UTC) then id.
+/// The checks matching `?resolution=N&kind=K&site=ID&valid=B` (each optional), from the
+/// index only, ordered by observation time (UTC) then id. `valid=false` lists the checks
+/// flagged invalid.
 ///
 /// # Errors
 /// 400 naming the parameter and value for an unknown parameter, a resolution number that is
@@ -44,6 +46,7 @@ fn parse_filter(pairs: &[(String, String)]) -> Result<CheckFilter, ApiError> {
                 })?;
                 filter.kind = Some(kind);
             }
+            "valid" => filter.valid = Some(parse_valid(value)?),
             "site" => {
                 let site = value
                     .parse::<SiteId>()
@@ -52,12 +55,23 @@ fn parse_filter(pairs: &[(String, String)]) -> Result<CheckFilter, ApiError> {
             }
             other => {
                 return Err(ApiError::bad_request(format!(
-                    "unknown query parameter {other:?}: expected resolution, kind or site"
+                    "unknown query parameter {other:?}: expected resolution, kind, site or valid"
                 )));
             }
         }
     }
     Ok(filter)
+}
+
+/// `valid=true` or `valid=false`.
+fn parse_valid(value: &str) -> Result<bool, ApiError> {
+    match value.trim() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(ApiError::bad_request(format!(
+            "query parameter valid={value:?}: expected true or false"
+        ))),
+    }
 }
 
 /// A resolution number of the catalog; Arabic-Indic digits are accepted.
@@ -75,7 +89,7 @@ fn parse_resolution(value: &str) -> Result<u16, ApiError> {
         })
 }
 
-/// One check as the server stores it, with its conflicts and `seq`.
+/// One check as the server stores it, with its conflicts, `seq`, validity and violations.
 ///
 /// # Errors
 /// 400 naming a malformed id; 404 `not_found` with the id for an unknown check; 500 if the
@@ -101,9 +115,14 @@ fn read_check(store: &dyn Store, id: CheckId) -> Result<CheckDetail, ApiError> {
         ApiError::Internal(format!("stored check {id} does not read back: {e}"))
     };
     let doc = CheckDoc::load(&stored.bytes).map_err(broken)?;
+    let check = doc.read().map_err(broken)?;
+    // The same validation the sync stored the flag from, applied to the same version.
+    let violations = check_violations(&check);
     Ok(CheckDetail {
-        check: doc.read().map_err(broken)?,
+        valid: is_valid(&violations),
+        violations,
         conflicts: doc.conflicts().map_err(broken)?,
+        check,
         seq: stored.seq,
     })
 }
@@ -124,8 +143,10 @@ mod tests {
             ("resolution", "١٦"),
             ("kind", "bakery"),
             ("site", "DEZ-BAK-014"),
+            ("valid", "false"),
         ]))
         .expect("valid");
+        assert_eq!(filter.valid, Some(false));
         assert_eq!(filter.resolution, Some(16));
         assert_eq!(filter.kind, Some(FacilityKind::Bakery));
         assert_eq!(
@@ -142,6 +163,7 @@ mod tests {
             (("resolution", "0"), ["resolution", "\"0\""]),
             (("kind", "hospital"), ["kind", "\"hospital\""]),
             (("site", "has space"), ["site", "\"has space\""]),
+            (("valid", "no"), ["valid", "\"no\""]),
             (
                 ("resolutoin", "16"),
                 ["unknown query parameter", "\"resolutoin\""],

@@ -17,7 +17,7 @@ use std::path::PathBuf;
 
 use automerge::{ActorId, ChangeHash};
 use fieldsync_schema::wire::CheckSummary;
-use fieldsync_schema::{CheckId, FacilityKind, SiteId};
+use fieldsync_schema::{CheckId, FacilityKind, LinkSource, SiteId, Violation};
 
 pub use sqlite::SqliteStore;
 
@@ -118,8 +118,12 @@ pub struct DocRecord<'a> {
     pub observed_at_utc: String,
     /// Review state identifier (`approved`).
     pub review_state: &'a str,
-    /// Linked resolution numbers (replace the stored ones).
-    pub links: &'a [u16],
+    /// Linked resolution numbers with what made each link (replace the stored ones).
+    pub links: &'a BTreeMap<u16, LinkSource>,
+    /// Every rule the check breaks ([`fieldsync_schema::validation::check_violations`]).
+    pub violations: &'a [Violation],
+    /// False when `violations` holds an error: the check is stored, flagged `invalid`.
+    pub valid: bool,
 }
 
 /// A message refused during a sync round, kept for an operator to inspect or replay.
@@ -146,6 +150,8 @@ pub struct CheckFilter {
     pub kind: Option<FacilityKind>,
     /// Only checks of this site.
     pub site: Option<SiteId>,
+    /// Only valid (`true`) or only invalid (`false`) checks.
+    pub valid: Option<bool>,
 }
 
 /// How many checks, and at how many distinct sites, link to one resolution.

@@ -9,8 +9,8 @@
 //! | table | key | holds |
 //! |---|---|---|
 //! | `meta` | `key` | `actor`: the server's Automerge actor id (hex), created once |
-//! | `documents` | `check_id` | `bytes` (whole `save()` output), `heads` (hex, space-separated, sorted), `seq`, and index columns read from the check: `kind`, `site_id`, `site_name_ar`, `inspector`, `observed_at`, `observed_at_utc`, `review_state`, `updated_at` |
-//! | `links` | (`check_id`, `resolution`) | the resolutions a check is linked to |
+//! | `documents` | `check_id` | `bytes` (whole `save()` output), `heads` (hex, space-separated, sorted), `seq`, and index columns read from the check: `kind`, `site_id`, `site_name_ar`, `inspector`, `observed_at`, `observed_at_utc`, `review_state`, `updated_at`; `valid` (0 when flagged invalid) and `violations` (JSON array of `Violation`) from validating that version |
+//! | `links` | (`check_id`, `resolution`) | the resolutions a check is linked to, with `source`: `rule:<id>` or `manual:<supervisor>` |
 //! | `sync_states` | (`device`, `check_id`) | the encoded Automerge sync state for that device |
 //! | `quarantine` | `id` | refused messages, raw, with device, reason and time |
 //!
@@ -19,8 +19,9 @@
 //!   that stores the document, so seq order is commit order and a device that has applied
 //!   everything up to `seq = n` has missed nothing at or below `n`. This relies on documents
 //!   never being deleted (a deletion must first add a high-water mark to `meta`).
-//! - A row in `documents` is only written after the document read back as a valid check; the
-//!   index columns and `links` are derived from that same read in the same transaction.
+//! - A row in `documents` is only written after the document read back as a check; the
+//!   index columns, `valid`, `violations` and `links` are derived from that same read in the
+//!   same transaction. A check that breaks its form's rules is stored, with `valid = 0`.
 //! - `links` rows always belong to a `documents` row (foreign key).
 //! - A `sync_states` row may exist for a document the server does not have (a device asked
 //!   for it); it is only a cache: losing it costs a fuller message, never data.

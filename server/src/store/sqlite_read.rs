@@ -75,12 +75,14 @@ pub(crate) fn parse_heads(text: &str) -> Result<Vec<automerge::ChangeHash>, Stri
 const LIST_CHECKS: &str = "
     SELECT d.check_id, d.kind, d.site_id, d.site_name_ar, d.inspector, d.observed_at,
            d.review_state, d.seq,
-           (SELECT group_concat(l.resolution) FROM links l WHERE l.check_id = d.check_id)
+           (SELECT group_concat(l.resolution) FROM links l WHERE l.check_id = d.check_id),
+           d.valid
     FROM documents d
     WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM links l
                                  WHERE l.check_id = d.check_id AND l.resolution = ?1))
       AND (?2 IS NULL OR d.kind = ?2)
       AND (?3 IS NULL OR d.site_id = ?3)
+      AND (?4 IS NULL OR d.valid = ?4)
     ORDER BY d.observed_at_utc, d.check_id";
 
 /// The raw columns of one [`LIST_CHECKS`] row, parsed outside rusqlite's closure so errors
@@ -95,6 +97,7 @@ struct SummaryRow {
     review_state: String,
     seq: i64,
     links: Option<String>,
+    valid: bool,
 }
 
 impl SummaryRow {
@@ -109,6 +112,7 @@ impl SummaryRow {
             review_state: r.get(6)?,
             seq: r.get(7)?,
             links: r.get(8)?,
+            valid: r.get(9)?,
         })
     }
 
@@ -135,6 +139,7 @@ impl SummaryRow {
             inspector: self.inspector,
             observed_at: self.observed_at,
             resolutions,
+            valid: self.valid,
         })
     }
 }
@@ -150,6 +155,7 @@ pub(crate) fn list_checks(
             filter.resolution,
             filter.kind.map(|k| k.as_str()),
             filter.site.as_ref().map(|s| s.as_str()),
+            filter.valid,
         ],
         SummaryRow::from_row,
     )?;

@@ -26,15 +26,25 @@ pub(crate) fn now() -> String {
 
 const UPSERT_DOCUMENT: &str = "
     INSERT INTO documents (check_id, bytes, heads, seq, kind, site_id, site_name_ar, inspector,
-                           observed_at, observed_at_utc, review_state, updated_at, checksum)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                           observed_at, observed_at_utc, review_state, updated_at, checksum,
+                           valid, violations)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
     ON CONFLICT (check_id) DO UPDATE SET
         bytes = excluded.bytes, heads = excluded.heads, seq = excluded.seq,
         checksum = excluded.checksum,
         kind = excluded.kind, site_id = excluded.site_id, site_name_ar = excluded.site_name_ar,
         inspector = excluded.inspector, observed_at = excluded.observed_at,
         observed_at_utc = excluded.observed_at_utc, review_state = excluded.review_state,
-        updated_at = excluded.updated_at";
+        updated_at = excluded.updated_at, valid = excluded.valid,
+        violations = excluded.violations";
+
+/// The violations as the JSON array stored in `documents.violations`.
+fn violations_json(doc: &DocRecord<'_>) -> Result<String, StoreError> {
+    serde_json::to_string(doc.violations).map_err(|e| StoreError::Corrupt {
+        what: format!("violations of check {}", doc.check),
+        detail: e.to_string(),
+    })
+}
 
 impl SyncBatch for Batch<'_> {
     fn load(&mut self, check: CheckId) -> Result<Option<StoredDoc>, StoreError> {
@@ -64,6 +74,8 @@ impl SyncBatch for Batch<'_> {
                 doc.review_state,
                 now(),
                 checksum(doc.bytes),
+                doc.valid,
+                violations_json(doc)?,
             ],
         )?;
         self.tx
@@ -71,11 +83,11 @@ impl SyncBatch for Batch<'_> {
             .execute([seq_sql])?;
         self.tx
             .execute("DELETE FROM links WHERE check_id = ?1", [&id])?;
-        let mut insert = self
-            .tx
-            .prepare_cached("INSERT INTO links (check_id, resolution) VALUES (?1, ?2)")?;
-        for resolution in doc.links {
-            insert.execute(params![id, resolution])?;
+        let mut insert = self.tx.prepare_cached(
+            "INSERT INTO links (check_id, resolution, source) VALUES (?1, ?2, ?3)",
+        )?;
+        for (resolution, source) in doc.links {
+            insert.execute(params![id, resolution, source.to_string()])?;
         }
         Ok(seq)
     }

@@ -1,7 +1,9 @@
-//! Receiving one device message: decode, apply, validate, re-link, store, reply.
+//! Receiving one device message: decode, apply, read back, validate, re-link, store, reply.
 
 use automerge::sync::{Message, SyncDoc};
+use fieldsync_schema::forms::is_valid;
 use fieldsync_schema::sync::{needs_delivery, trust_their_heads};
+use fieldsync_schema::validation::check_violations;
 use fieldsync_schema::wire::DocMessage;
 use fieldsync_schema::{Catalog, CheckDoc, CheckId};
 
@@ -119,7 +121,11 @@ fn load_doc(batch: &mut dyn SyncBatch, check: CheckId) -> Result<(CheckDoc, Opti
     Ok((doc, Some(stored.seq)))
 }
 
-/// Validates a changed document, writes the resolution links as the server and stores it.
+/// Reads a changed document back as a check, validates it against its form version and the
+/// catalog, writes its resolution links (rules, then manual decisions) as the server and
+/// stores it. A check that breaks rules is stored all the same, flagged invalid with its
+/// violations (and a warning in the log): only a document that no longer reads as a check
+/// at all is refused.
 fn store_changed(
     batch: &mut dyn SyncBatch,
     round: &Round<'_>,
@@ -141,7 +147,17 @@ fn store_changed(
             ),
         ));
     }
-    let links = Catalog::builtin().links(read.kind, &read.fields);
+    let violations = check_violations(&read);
+    let valid = is_valid(&violations);
+    if !valid {
+        let codes: Vec<String> = violations
+            .iter()
+            .filter(|v| v.is_error())
+            .map(|v| format!("{}:{}", v.field, v.rule.code()))
+            .collect();
+        tracing::warn!(%check, violations = %codes.join(" "), "check stored but flagged invalid");
+    }
+    let links = Catalog::builtin().check_links(&read);
     doc.set_actor(round.actor.clone());
     doc.set_links(&round.author, &links).map_err(|e| {
         reject(
@@ -178,6 +194,8 @@ fn store_changed(
             .to_string(),
         review_state: read.review.state.as_str(),
         links: &links,
+        violations: &violations,
+        valid,
     })?;
     tracing::debug!(%check, seq, links = ?links, "check stored");
     Ok(seq)

@@ -296,3 +296,7 @@ fn put_state(
         },
     )
 }
+
+#[cfg(test)]
+#[path = "validation_tests.rs"]
+mod validation_tests;

@@ -124,9 +124,13 @@ pub fn bakery(site: &str, observed_at: &str) -> NewCheck {
             lon: None,
         },
         observed_at: observed_at.parse().expect("time"),
+        // Linked to 20 (price above the official one) and 28 (flour below the allocation).
         fields: BTreeMap::from([
             ("operating".to_owned(), FieldValue::Bool(true)),
             ("bread_price_syp".to_owned(), FieldValue::Int(1250)),
+            ("bread_price_official_syp".to_owned(), FieldValue::Int(1000)),
+            ("flour_due_kg".to_owned(), FieldValue::Int(1000)),
+            ("flour_received_kg".to_owned(), FieldValue::Int(800)),
         ]),
         notes: String::new(),
     }

@@ -35,17 +35,17 @@ async fn a_pushed_check_is_stored_linked_and_acknowledged() {
         "after the reply, ana has the server's heads"
     );
     let links = ana.docs[&check].read().expect("read").resolutions;
-    assert_eq!(links, [16, 20], "the reply carried the server's links");
+    assert_eq!(links, [20, 28], "the reply carried the server's links");
 
     let (status, detail) = app.get(&format!("/api/v1/checks/{check}")).await;
     assert_eq!(status, 200, "{detail}");
     let detail: CheckDetail = serde_json::from_value(detail).expect("CheckDetail");
     assert_eq!(detail.check.id, check);
-    assert_eq!(detail.check.resolutions, [16, 20]);
+    assert_eq!(detail.check.resolutions, [20, 28]);
     assert_eq!(detail.seq, 1);
     assert!(detail.conflicts.is_empty());
 
-    for (resolution, expected) in [(16, 1), (20, 1), (28, 0)] {
+    for (resolution, expected) in [(16, 0), (20, 1), (28, 1)] {
         let (status, list) = app
             .get(&format!("/api/v1/checks?resolution={resolution}"))
             .await;
@@ -58,7 +58,7 @@ async fn a_pushed_check_is_stored_linked_and_acknowledged() {
     }
     let (_, list) = app.get("/api/v1/checks?kind=bakery&site=DEZ-BAK-014").await;
     assert_eq!(list[0]["id"], check.to_string());
-    assert_eq!(list[0]["resolutions"], serde_json::json!([16, 20]));
+    assert_eq!(list[0]["resolutions"], serde_json::json!([20, 28]));
     assert_eq!(list[0]["review_state"], "received");
     assert_eq!(list[0]["observed_at"], "2026-03-29T10:15:00+03:00");
     assert_eq!(list[0]["seq"], 1);
@@ -176,10 +176,10 @@ async fn resolutions_count_checks_and_sites() {
     assert_eq!(rows.len(), 42);
     let row = |n: u64| rows.iter().find(|r| r["number"] == n).expect("row").clone();
     assert_eq!(
-        (row(16)["checks"].clone(), row(16)["sites"].clone()),
+        (row(20)["checks"].clone(), row(20)["sites"].clone()),
         (3.into(), 2.into())
     );
-    assert_eq!(row(28)["checks"], 0);
+    assert_eq!(row(16)["checks"], 0);
     assert!(row(16)["text_ar"].as_str().is_some_and(|t| !t.is_empty()));
 
     let (_, list) = app.get("/api/v1/checks?resolution=20").await;
@@ -209,7 +209,7 @@ async fn the_cursor_stops_before_the_first_document_left_out() {
     let first = checks[0];
     let doc = ana.docs.get_mut(&first).expect("has check");
     let edit = CheckEdit {
-        fields: [("flour_received_kg".to_owned(), FieldValue::Int(900))].into(),
+        fields: [("licence_valid".to_owned(), FieldValue::Bool(false))].into(),
         notes: None,
     };
     doc.edit(&ana.author, &edit).expect("edit");
@@ -224,7 +224,7 @@ async fn the_cursor_stops_before_the_first_document_left_out() {
     assert_eq!(sent, [checks[2], first], "ascending by seq");
     assert_eq!((next.cursor, next.more), (4, false));
     let links = ana.docs[&first].read().expect("read").resolutions;
-    assert_eq!(links, [16, 20, 28], "the server re-linked the edited check");
+    assert_eq!(links, [20, 28, 29], "the server re-linked the edited check");
 }
 
 #[tokio::test]
@@ -285,14 +285,15 @@ async fn a_check_the_server_has_nothing_to_add_to_is_acknowledged_without_a_repl
     // Linked on the device as `fieldsync record` does, so the server adds nothing.
     let server = fieldsync_server::sync::server_author();
     let doc = ana.docs.get_mut(&check).expect("doc");
-    doc.set_links(&server, &[16, 20]).expect("links");
+    let links = fieldsync_schema::Catalog::builtin().check_links(&doc.read().expect("read"));
+    doc.set_links(&server, &links).expect("links");
     let response = app.sync(&ana.request(&[check])).await;
     assert!(response.messages.is_empty(), "no reply: {response:?}");
     assert!(response.rejected.is_empty());
     assert!(ana.apply(&response).is_empty());
     assert_eq!(ana.acknowledged, [check]);
     let (_, detail) = app.get(&format!("/api/v1/checks/{check}")).await;
-    assert_eq!(detail["check"]["resolutions"], serde_json::json!([16, 20]));
+    assert_eq!(detail["check"]["resolutions"], serde_json::json!([20, 28]));
 
     // The acknowledgement is real: an edit next time sends only the new change.
     let edit = CheckEdit {

@@ -65,7 +65,7 @@ impl Edit {
             if !doc.edit(&author, &edit)? {
                 return Ok((id, false));
             }
-            refresh_links(&mut doc, &author, kind)?;
+            refresh_links(&mut doc, &author)?;
             db.save_local(id, &mut doc)?;
             Ok((id, true))
         })

@@ -40,6 +40,8 @@ pub struct ListRow {
     pub pending: bool,
     /// Number of conflicting fields.
     pub conflicts: usize,
+    /// False when the check breaks its form's rules (see `show`).
+    pub valid: bool,
 }
 
 impl From<&StoredCheck> for ListRow {
@@ -55,6 +57,7 @@ impl From<&StoredCheck> for ListRow {
             resolutions: c.resolutions.clone(),
             pending: stored.pending,
             conflicts: stored.conflicts.len(),
+            valid: stored.valid(),
         }
     }
 }
@@ -92,6 +95,15 @@ pub fn warn_unreadable(id: &str, reason: &str) {
     eprintln!("warning: skipping check {id}: {reason}");
 }
 
+/// `نعم / yes` or `لا / NO` for the validity column.
+fn valid_text(valid: bool) -> String {
+    if valid {
+        output::bilingual("نعم", "yes")
+    } else {
+        output::bilingual("لا", "NO")
+    }
+}
+
 /// The human table: one row per check, the kind in Arabic and English.
 pub fn table(rows: &[ListRow]) -> comfy_table::Table {
     let mut table = output::table(&[
@@ -104,6 +116,7 @@ pub fn table(rows: &[ListRow]) -> comfy_table::Table {
         ("القرارات", "resolutions"),
         ("المزامنة", "sync"),
         ("تعارضات", "conflicts"),
+        ("الصلاحية", "valid"),
     ]);
     for row in rows {
         table.add_row(vec![
@@ -116,6 +129,7 @@ pub fn table(rows: &[ListRow]) -> comfy_table::Table {
             resolutions_text(&row.resolutions),
             sync_status(row.pending).to_owned(),
             row.conflicts.to_string(),
+            valid_text(row.valid),
         ]);
     }
     table

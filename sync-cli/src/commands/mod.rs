@@ -7,6 +7,7 @@ pub mod edit;
 pub mod export;
 pub mod fetch;
 pub mod init;
+pub mod link;
 pub mod list;
 pub mod record;
 pub mod resolutions;
@@ -18,7 +19,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
-use fieldsync_schema::{Catalog, CheckDoc, FacilityKind, FieldValue, Form};
+use fieldsync_schema::{Catalog, CheckDoc, FieldValue, Form};
 
 use crate::output::truncate;
 use crate::store::Store;
@@ -87,15 +88,11 @@ fn parse_sets(form: &Form, sets: &[String]) -> anyhow::Result<BTreeMap<String, F
     Ok(fields)
 }
 
-/// Recomputes the check's resolution links from its current fields and writes them if they
-/// differ, so links show offline (the server recomputes them too).
-fn refresh_links(
-    doc: &mut CheckDoc,
-    author: &fieldsync_schema::Author,
-    kind: FacilityKind,
-) -> anyhow::Result<bool> {
-    let fields = doc.read().context("reading the check back")?.fields;
-    let links = Catalog::builtin().links(kind, &fields);
+/// Recomputes the check's resolution links from its current fields and manual decisions
+/// and writes them if they differ, so links show offline (the server recomputes them too).
+fn refresh_links(doc: &mut CheckDoc, author: &fieldsync_schema::Author) -> anyhow::Result<bool> {
+    let check = doc.read().context("reading the check back")?;
+    let links = Catalog::builtin().check_links(&check);
     Ok(doc.set_links(author, &links)?)
 }
 

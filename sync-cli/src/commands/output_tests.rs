@@ -11,7 +11,12 @@ fn csv_export_has_a_bom_and_parses_back_with_arabic_byte_exact() {
     let (_home, mut store) = new_store("ana", Role::Inspector);
     let late = Record {
         observed_at: Some("2026-03-29T12:00:00+03:00".into()),
-        ..bakery(&["bread_price_syp=1250", "operating=yes"])
+        ..bakery(&[
+            "bread_price_syp=1250",
+            "operating=yes",
+            "bread_price_official_syp=1000",
+            "licence_valid=no",
+        ])
     };
     let late = late.record(&mut store).expect("late");
     // Earlier in UTC although its local time reads later.
@@ -33,8 +38,9 @@ fn csv_export_has_a_bom_and_parses_back_with_arabic_byte_exact() {
     let header = reader.headers().expect("header").clone();
     let fixed: Vec<&str> = header.iter().take(export::FIXED_COLUMNS.len()).collect();
     assert_eq!(fixed, export::FIXED_COLUMNS);
-    assert_eq!(&header[17], "operating");
-    assert_eq!(header.len(), 17 + export::field_columns().len());
+    let n = export::FIXED_COLUMNS.len();
+    assert_eq!(&header[n], "operating");
+    assert_eq!(header.len(), n + export::field_columns().len());
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
     let col = |name: &str| header.iter().position(|h| h == name).expect(name);
     assert_eq!(rows.len(), 2);
@@ -54,7 +60,8 @@ fn csv_export_has_a_bom_and_parses_back_with_arabic_byte_exact() {
     assert_eq!(&rows[0][col("latitude")], "");
     assert_eq!(&rows[1][col("bread_price_syp")], "1250");
     assert_eq!(&rows[1][col("operating")], "true");
-    assert_eq!(&rows[1][col("resolutions")], "16;20");
+    assert_eq!(&rows[1][col("resolutions")], "20;29");
+    assert_eq!(&rows[1][col("valid")], "true");
     assert_eq!(&rows[1][col("review_state")], "received");
 
     let json: serde_json::Value =
@@ -115,9 +122,13 @@ fn csv_text_cells_cannot_run_as_formulas_and_numbers_stay_numbers() {
 #[test]
 fn show_and_list_name_resolutions_and_kinds_in_arabic_then_english() {
     let (_home, mut store) = new_store("ana", Role::Inspector);
-    bakery(&["operating=yes"])
-        .record(&mut store)
-        .expect("record");
+    bakery(&[
+        "operating=no",
+        "reason_closed=no_flour",
+        "reserve_bakery=yes",
+    ])
+    .record(&mut store)
+    .expect("record");
     let checks = store.db().checks().expect("checks").readable;
     let text = show::render(&checks[0]);
     let resolution = fieldsync_schema::Catalog::builtin()

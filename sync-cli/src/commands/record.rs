@@ -87,7 +87,7 @@ impl Record {
         };
         let mut doc = CheckDoc::create(&new, &form_ref, &author, meta.actor.clone())
             .context("creating the check document")?;
-        refresh_links(&mut doc, &author, new.kind)?;
+        refresh_links(&mut doc, &author)?;
         store.write(|db| db.insert_new(new.id, &mut doc))?;
         Ok(new.id)
     }

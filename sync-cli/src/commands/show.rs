@@ -1,11 +1,11 @@
-//! `fieldsync show`: one check in full.
+//! `fieldsync show`: one check in full, with its validity and where each link comes from.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::Context as _;
 use clap::Args;
-use fieldsync_schema::{Catalog, Check, Conflict, Forms};
+use fieldsync_schema::{Catalog, Check, Conflict, Forms, Lang, LinkSource, Violation};
 use serde::Serialize;
 
 use super::open_store;
@@ -21,7 +21,7 @@ pub struct Show {
     /// The check: its full id or a unique prefix of at least 8 characters.
     #[arg(value_name = "ID")]
     pub id: String,
-    /// Print `{check, conflicts, pending}` as JSON instead.
+    /// Print `{check, conflicts, pending, valid, violations}` as JSON instead.
     #[arg(long)]
     pub json: bool,
 }
@@ -35,6 +35,10 @@ pub struct ShowJson<'a> {
     pub conflicts: &'a [Conflict],
     /// Whether the server has not acknowledged the latest changes.
     pub pending: bool,
+    /// False when a violation is an error (the server flags the check `invalid` too).
+    pub valid: bool,
+    /// Every rule the check breaks, computed on this device from its form version.
+    pub violations: &'a [Violation],
 }
 
 impl Show {
@@ -52,6 +56,8 @@ impl Show {
                 check: &stored.check,
                 conflicts: &stored.conflicts,
                 pending: stored.pending,
+                valid: stored.valid(),
+                violations: &stored.violations,
             };
             let json = serde_json::to_string_pretty(&json)? + "\n";
             output::print(json).context("writing to stdout")?;
@@ -71,6 +77,7 @@ pub fn render(stored: &StoredCheck) -> String {
     let mut out = String::new();
     header(&mut out, stored);
     fields(&mut out, &stored.check);
+    validity(&mut out, stored);
     links(&mut out, &stored.check);
     review(&mut out, &stored.check);
     conflicts(&mut out, stored);
@@ -124,6 +131,27 @@ fn fields(out: &mut String, c: &Check) {
     }
 }
 
+/// Valid or not, and every violation in Arabic then English.
+fn validity(out: &mut String, stored: &StoredCheck) {
+    let _ = writeln!(out);
+    let state = if stored.valid() {
+        bilingual("صالح", "valid")
+    } else {
+        bilingual("غير صالح", "INVALID")
+    };
+    line(out, "الصلاحية", "Validity", &state);
+    for v in &stored.violations {
+        let severity = if v.is_error() {
+            bilingual("خطأ", "error")
+        } else {
+            bilingual("تنبيه", "warning")
+        };
+        let _ = writeln!(out, "  - {severity} [{}]", v.rule.code());
+        let _ = writeln!(out, "    {}", v.message(Lang::Ar));
+        let _ = writeln!(out, "    {}", v.message(Lang::En));
+    }
+}
+
 fn links(out: &mut String, c: &Check) {
     let _ = writeln!(
         out,
@@ -144,6 +172,43 @@ fn links(out: &mut String, c: &Check) {
             },
         );
         let _ = writeln!(out, "  {number}. {text}");
+        if let Some(source) = c.link_sources.get(number) {
+            let _ = writeln!(out, "      <- {}", source_text(source));
+        }
+    }
+    manual_decisions(out, c);
+}
+
+/// What made a link, in both languages.
+fn source_text(source: &LinkSource) -> String {
+    match source {
+        LinkSource::Rule(Some(id)) => format!("{}: {id}", bilingual("قاعدة", "rule")),
+        LinkSource::Rule(None) => bilingual("قاعدة", "rule"),
+        LinkSource::Manual(by) => format!("{}: {by}", bilingual("يدوي", "manual")),
+    }
+}
+
+/// The supervisors' link decisions, with who, when and why.
+fn manual_decisions(out: &mut String, c: &Check) {
+    if c.manual_links.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{}:",
+        bilingual("قرارات الربط اليدوي", "Manual link decisions")
+    );
+    for (number, d) in &c.manual_links {
+        let what = if d.linked {
+            bilingual("ربط", "linked")
+        } else {
+            bilingual("إلغاء الربط", "unlinked")
+        };
+        let _ = write!(out, "  {number}: {what} — {} ({})", d.by, d.at);
+        if !d.comment.is_empty() {
+            let _ = write!(out, ": {}", d.comment);
+        }
+        let _ = writeln!(out);
     }
 }
 

@@ -1,6 +1,6 @@
 //! Command tests against real temporary stores (no network).
 
-use fieldsync_schema::{CheckId, Forms, ReviewState, Role};
+use fieldsync_schema::{CheckId, FacilityKind, Forms, ReviewState, Role};
 
 use super::edit::Edit;
 use super::record::Record;
@@ -41,9 +41,13 @@ fn sets_are_parsed_with_the_form_and_refusals_name_field_value_rule() {
 #[test]
 fn record_then_list_and_show_round_trip_offline_with_arabic_intact() {
     let (home, mut store) = new_store("أحمد", Role::Inspector);
-    let id = bakery(&["operating=نعم", "bread_price_syp=1250"])
-        .record(&mut store)
-        .expect("record");
+    let id = bakery(&[
+        "operating=نعم",
+        "bread_price_syp=1250",
+        "bread_price_official_syp=١٠٠٠",
+    ])
+    .record(&mut store)
+    .expect("record");
     drop(store);
     let store = Store::open(home.path()).expect("reopen");
     let checks = store.db().checks().expect("checks");
@@ -58,12 +62,14 @@ fn record_then_list_and_show_round_trip_offline_with_arabic_intact() {
     assert_eq!(c.inspector, "أحمد");
     assert_eq!(c.observed_at.to_string(), "2026-03-29T10:15:00+03:00");
     assert_eq!(c.form.id, "bakery");
-    assert_eq!(c.resolutions, [16, 20], "links computed offline");
+    assert_eq!(c.resolutions, [20], "links computed offline");
+    assert!(stored.valid(), "{:?}", stored.violations);
     assert!(stored.pending);
     let row = list::ListRow::from(stored);
     let json = serde_json::to_value(&row).expect("json");
     assert_eq!(json["site_name_ar"], "مخبز الأمل");
-    assert_eq!(json["resolutions"], serde_json::json!([16, 20]));
+    assert_eq!(json["resolutions"], serde_json::json!([20]));
+    assert_eq!(json["valid"], true);
     assert_eq!(json["review_state"], "received");
     assert_eq!(json["pending"], true);
     let text = show::render(stored);
@@ -71,7 +77,9 @@ fn record_then_list_and_show_round_trip_offline_with_arabic_intact() {
         "سعر ربطة الخبز الذي يتقاضاه الفرن فعلاً (ل.س) / Bread price charged per bundle (SYP): 1250",
         "مخبز الأمل / Al-Amal bakery [DEZ-BAK-014]",
         "35.336, 40.14",
-        "16. ",
+        "20. ",
+        "<- قاعدة / rule: bakery_price_above_official",
+        "الصلاحية / Validity: صالح / valid",
         "المزامنة / Sync: pending",
     ] {
         assert!(text.contains(needle), "{needle:?} not in\n{text}");
@@ -175,13 +183,21 @@ fn edit_reports_no_change_and_refreshes_links() {
     let id = bakery(&["operating=yes"])
         .record(&mut store)
         .expect("record");
-    assert_eq!(store.db().check(id).expect("check").check.resolutions, [16]);
+    assert!(
+        store
+            .db()
+            .check(id)
+            .expect("check")
+            .check
+            .resolutions
+            .is_empty()
+    );
     let (_, changed) = edit(id, &["operating=نعم"])
         .apply(&mut store)
         .expect("edit");
     assert!(!changed, "same value is no change");
     let prefix = &id.to_string()[..13];
-    let (got, changed) = edit(id, &["flour_received_kg=900"])
+    let (got, changed) = edit(id, &["flour_received_kg=900", "flour_due_kg=1000"])
         .apply(&mut store)
         .expect("edit");
     assert_eq!(got, id);
@@ -192,7 +208,7 @@ fn edit_reports_no_change_and_refreshes_links() {
     };
     short.apply(&mut store).expect("edit by prefix");
     let check = store.db().check(id).expect("check").check;
-    assert_eq!(check.resolutions, [16, 28, 29]);
+    assert_eq!(check.resolutions, [28, 29]);
     assert_eq!(check.fields["licence_valid"], FieldValue::Bool(false));
     let msg = format!(
         "{:#}",

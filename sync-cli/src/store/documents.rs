@@ -1,7 +1,9 @@
 //! The `documents` table: check documents, their heads and their sync state.
 
 use automerge::ChangeHash;
-use fieldsync_schema::{Check, CheckDoc, CheckId, Conflict};
+use fieldsync_schema::forms::is_valid;
+use fieldsync_schema::validation::check_violations;
+use fieldsync_schema::{Check, CheckDoc, CheckId, Conflict, Violation};
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::index::observed_key;
@@ -47,6 +49,26 @@ pub struct StoredCheck {
     pub conflicts: Vec<Conflict>,
     /// Whether the document has changes the server has not acknowledged.
     pub pending: bool,
+    /// Every rule the check breaks, computed here from the form version it records, as the
+    /// server computes them ([`check_violations`]), so the flag shows offline.
+    pub violations: Vec<Violation>,
+}
+
+impl StoredCheck {
+    /// A check as read, with its violations computed.
+    pub fn new(check: Check, conflicts: Vec<Conflict>, pending: bool) -> Self {
+        Self {
+            violations: check_violations(&check),
+            check,
+            conflicts,
+            pending,
+        }
+    }
+
+    /// False when a violation is an error: the server flags the check `invalid` too.
+    pub fn valid(&self) -> bool {
+        is_valid(&self.violations)
+    }
 }
 
 /// Every stored check, split into those that read as checks and those that do not.
@@ -76,11 +98,11 @@ fn stored_doc(check_id: &str, row: &Row<'_>) -> Result<StoredDoc, StoreError> {
 }
 
 fn read_check(check_id: &str, stored: &StoredDoc) -> Result<StoredCheck, StoreError> {
-    Ok(StoredCheck {
-        check: stored.doc.read().map_err(|e| corrupt(check_id, e))?,
-        conflicts: stored.doc.conflicts().map_err(|e| corrupt(check_id, e))?,
-        pending: stored.pending(),
-    })
+    Ok(StoredCheck::new(
+        stored.doc.read().map_err(|e| corrupt(check_id, e))?,
+        stored.doc.conflicts().map_err(|e| corrupt(check_id, e))?,
+        stored.pending(),
+    ))
 }
 
 impl Db<'_> {

@@ -136,13 +136,7 @@ type Decoded = Option<Result<StoredCheck, (String, String)>>;
 /// The row's check, from its view when it has one, else from its bytes.
 fn decode(raw: &RawDoc) -> Decoded {
     if let Some(text) = &raw.view {
-        return view::parse(text).map(|v| {
-            Ok(StoredCheck {
-                check: v.check,
-                conflicts: v.conflicts,
-                pending: raw.pending,
-            })
-        });
+        return view::parse(text).map(|v| Ok(StoredCheck::new(v.check, v.conflicts, raw.pending)));
     }
     Some(decode_bytes(
         &raw.id,
@@ -155,11 +149,7 @@ fn decode(raw: &RawDoc) -> Decoded {
 fn decode_bytes(id: &str, bytes: &[u8], pending: bool) -> Result<StoredCheck, (String, String)> {
     let read = || -> Result<StoredCheck, DocError> {
         let doc = CheckDoc::load(bytes)?;
-        Ok(StoredCheck {
-            check: doc.read()?,
-            conflicts: doc.conflicts()?,
-            pending,
-        })
+        Ok(StoredCheck::new(doc.read()?, doc.conflicts()?, pending))
     };
     read().map_err(|e| (id.to_owned(), corrupt(id, e).to_string()))
 }

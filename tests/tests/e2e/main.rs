@@ -8,3 +8,4 @@ mod offline;
 mod resolutions;
 mod restore;
 mod story;
+mod validation;

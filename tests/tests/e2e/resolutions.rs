@@ -38,7 +38,7 @@ fn server_lists_resolutions_with_counts() -> Result<()> {
         "--site-name",
         "معبر الصالحية",
         "--set",
-        "open=true",
+        "open=false",
     ])?;
     ana.sync(&server)?;
     let body: Value = ureq::get(&format!("{}/api/v1/resolutions", server.url()))
