@@ -15,9 +15,15 @@
 //! | `review` | map `{state, by?, at?, comment?, reviewed_heads?}` | latest decision; `reviewed_heads` are the heads the supervisor saw (hex, space-separated) |
 //! | `review_history` | list of maps `{from, to, by, at, comment, reviewed_heads}` | concurrent appends merge |
 //! | `authors` | map actor hex -> `{name, device, role}` | who writes as which actor |
+//! | `comments` | list of maps `{by, device, at, text}` | the thread; see `document_comments.rs` |
+//! | `decisions` | list of maps `{by, device, at, field, value, discarded}` | conflict decisions; see `document_resolve.rs` |
+//! | `deleted`? | map `{by, device, at, reason}` | tombstone, written on delete; see `document_delete.rs` |
 //!
 //! Every container is created with the document, so later writers only put keys and two
-//! devices never race to create the same map.
+//! devices never race to create the same map. The exceptions are [`LATE_ROOT_KEYS`]:
+//! `comments` and `decisions` came after layout 1 was in use, so older documents create them
+//! on first use, and readers take the items of every competing list; `deleted` is created
+//! when a check is deleted (the winner of concurrent deletes is shown).
 
 use std::collections::BTreeMap;
 
@@ -33,6 +39,9 @@ pub use crate::document_read::DocError;
 
 /// Version of the document layout written by this build.
 pub const LAYOUT_VERSION: i64 = 1;
+
+/// Root keys that may be created after the document, so may hold competing values.
+pub const LATE_ROOT_KEYS: [&str; 3] = ["comments", "decisions", "deleted"];
 
 /// A check's Automerge document, with the operations fieldsync performs on it.
 #[derive(Debug, Clone)]
@@ -81,6 +90,8 @@ impl CheckDoc {
         doc.put(&review, "state", ReviewState::Received.as_str())?;
         doc.put_object(ROOT, "review_history", ObjType::List)?;
         doc.put_object(ROOT, "authors", ObjType::Map)?;
+        doc.put_object(ROOT, "comments", ObjType::List)?;
+        doc.put_object(ROOT, "decisions", ObjType::List)?;
         let mut check = Self { doc };
         check.register_author(author)?;
         check.commit("record check");
@@ -239,7 +250,7 @@ impl CheckDoc {
         Ok(())
     }
 
-    fn register_author(&mut self, author: &Author) -> Result<(), DocError> {
+    pub(crate) fn register_author(&mut self, author: &Author) -> Result<(), DocError> {
         let authors = self.obj(&ROOT, "authors")?;
         let actor = self.doc.get_actor().to_hex_string();
         if self.doc.get(&authors, actor.as_str())?.is_some() {
@@ -254,7 +265,7 @@ impl CheckDoc {
         Ok(())
     }
 
-    fn commit(&mut self, message: &str) {
+    pub(crate) fn commit(&mut self, message: &str) {
         let now = jiff::Timestamp::now().as_second();
         self.doc.commit_with(
             CommitOptions::default()
