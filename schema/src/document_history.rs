@@ -162,7 +162,14 @@ impl CheckDoc {
             }
             ("resolutions", _) if !before.is_empty() => {
                 let obj = self.obj(&ROOT, "resolutions")?;
-                let keys = |heads| self.doc.keys_at(&obj, heads).collect::<Vec<_>>().join(", ");
+                let keys = |heads| {
+                    let keys = self.doc.keys_at(&obj, heads).collect::<Vec<_>>();
+                    if keys.is_empty() {
+                        "-".to_owned()
+                    } else {
+                        keys.join(", ")
+                    }
+                };
                 one("resolutions".into(), Some(keys(before)), Some(keys(after)))
             }
             ("comments" | "decisions", _) => self.inserted(patch, top, after),
