@@ -17,6 +17,9 @@ pub struct List {
     /// Print a JSON array instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Also list deleted checks (hidden by default), marked `deleted`.
+    #[arg(long)]
+    pub deleted: bool,
 }
 
 /// One `list --json` entry.
@@ -40,6 +43,9 @@ pub struct ListRow {
     pub pending: bool,
     /// Number of conflicting fields.
     pub conflicts: usize,
+    /// Whether the check was deleted (listed only with `--deleted`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deleted: bool,
 }
 
 impl From<&StoredCheck> for ListRow {
@@ -55,6 +61,7 @@ impl From<&StoredCheck> for ListRow {
             resolutions: c.resolutions.clone(),
             pending: stored.pending,
             conflicts: stored.conflicts.len(),
+            deleted: c.deleted.is_some(),
         }
     }
 }
@@ -70,6 +77,7 @@ impl List {
         let mut rows: Vec<ListRow> = Vec::new();
         store.db().for_each_check(|read| {
             match read {
+                Ok(stored) if stored.check.deleted.is_some() && !self.deleted => {}
                 Ok(stored) => rows.push(ListRow::from(&stored)),
                 Err((id, reason)) => warn_unreadable(&id, &reason),
             }
@@ -114,7 +122,11 @@ pub fn table(rows: &[ListRow]) -> comfy_table::Table {
             row.observed_at.clone(),
             row.review_state.to_string(),
             resolutions_text(&row.resolutions),
-            sync_status(row.pending).to_owned(),
+            if row.deleted {
+                format!("{} (deleted)", sync_status(row.pending))
+            } else {
+                sync_status(row.pending).to_owned()
+            },
             row.conflicts.to_string(),
         ]);
     }

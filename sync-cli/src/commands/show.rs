@@ -74,6 +74,7 @@ pub fn render(stored: &StoredCheck) -> String {
     links(&mut out, &stored.check);
     review(&mut out, &stored.check);
     conflicts(&mut out, stored);
+    super::show_thread::render(&mut out, &stored.check);
     out
 }
 
