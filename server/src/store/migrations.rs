@@ -15,6 +15,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/002_sent_heads.sql")),
     M::up(include_str!("../../migrations/003_checksum.sql")),
     M::up(include_str!("../../migrations/004_change_log.sql")),
+    M::up(include_str!("../../migrations/005_deleted.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -17,7 +17,7 @@ use std::path::PathBuf;
 
 use automerge::{ActorId, ChangeHash};
 use fieldsync_schema::wire::CheckSummary;
-use fieldsync_schema::{CheckId, FacilityKind, SiteId};
+use fieldsync_schema::{CheckId, Deletion, FacilityKind, SiteId};
 
 pub use sqlite::SqliteStore;
 
@@ -118,8 +118,10 @@ pub struct DocRecord<'a> {
     pub observed_at_utc: String,
     /// Review state identifier (`approved`).
     pub review_state: &'a str,
-    /// Linked resolution numbers (replace the stored ones).
+    /// Linked resolution numbers (replace the stored ones); empty for a deleted check.
     pub links: &'a [u16],
+    /// The tombstone, if the check was deleted (it then leaves the list and counts).
+    pub deleted: Option<&'a Deletion>,
 }
 
 /// A message refused during a sync round, kept for an operator to inspect or replay.
@@ -288,4 +290,11 @@ pub trait SyncBatch {
     /// # Errors
     /// A database error.
     fn latest_seq(&mut self) -> Result<u64, StoreError>;
+
+    /// The tombstone of `check` as last stored, if it is deleted (an index read; the
+    /// document is not loaded).
+    ///
+    /// # Errors
+    /// A database error, or a stored tombstone that does not parse.
+    fn deletion(&mut self, check: CheckId) -> Result<Option<Deletion>, StoreError>;
 }

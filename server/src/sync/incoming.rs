@@ -177,7 +177,8 @@ fn store_changed(
             .strftime("%Y-%m-%dT%H:%M:%SZ")
             .to_string(),
         review_state: read.review.state.as_str(),
-        links: &links,
+        links: if read.deleted.is_some() { &[] } else { &links },
+        deleted: read.deleted.as_ref(),
     })?;
     tracing::debug!(%check, seq, links = ?links, "check stored");
     Ok(seq)
