@@ -120,6 +120,44 @@ fn empty_comments_and_server_comments_are_refused() {
     ));
 }
 
+#[test]
+fn different_fields_written_concurrently_are_parallel_updates_not_conflicts() {
+    let mut a = base();
+    let mut b = fork(&mut a);
+    let set = |name: &str, v| CheckEdit {
+        fields: BTreeMap::from([(name.to_owned(), v)]),
+        notes: None,
+    };
+    a.edit(
+        &author("ana", Role::Inspector),
+        &set("flour_received_kg", FieldValue::Int(900)),
+    )
+    .expect("a");
+    assert!(a.parallel_updates().expect("alone").is_empty());
+    b.edit(
+        &author("bilal", Role::Inspector),
+        &set("licence_valid", FieldValue::Bool(false)),
+    )
+    .expect("b");
+    merge(&mut a, &mut b);
+    assert!(a.conflicts().expect("conflicts").is_empty());
+    let mut got: Vec<(String, String)> = a
+        .parallel_updates()
+        .expect("parallel")
+        .into_iter()
+        .map(|p| (p.field, p.author.map(|a| a.name).unwrap_or_default()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("flour_received_kg".to_owned(), "ana".to_owned()),
+            ("licence_valid".to_owned(), "bilal".to_owned()),
+        ],
+        "bread_price_syp, written at creation, is not parallel"
+    );
+}
+
 fn price_conflict() -> (CheckDoc, CheckDoc) {
     let mut a = base();
     let mut b = fork(&mut a);

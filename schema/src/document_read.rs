@@ -275,7 +275,7 @@ impl CheckDoc {
         Ok(out)
     }
 
-    fn read_authors(&self) -> Result<BTreeMap<String, Author>, DocError> {
+    pub(crate) fn read_authors(&self) -> Result<BTreeMap<String, Author>, DocError> {
         let obj = self.obj(&ROOT, "authors")?;
         let mut out = BTreeMap::new();
         for actor in self.doc.keys(&obj) {

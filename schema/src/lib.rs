@@ -29,6 +29,7 @@ pub mod document;
 pub mod document_comments;
 pub mod document_delete;
 pub mod document_history;
+pub mod document_parallel;
 #[cfg(test)]
 mod document_props;
 pub mod document_read;
@@ -52,6 +53,7 @@ pub use document::{CheckDoc, CheckEdit};
 pub use document_comments::Comment;
 pub use document_delete::Deletion;
 pub use document_history::{HistoryEntry, HistoryItem};
+pub use document_parallel::ParallelUpdate;
 pub use document_read::{Conflict, ConflictValue, DocError};
 pub use document_resolve::ConflictDecision;
 pub use forms::{Form, FormError, FormField, Forms, Lang, TypedValue, Violation};
