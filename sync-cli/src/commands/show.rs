@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use clap::Args;
-use fieldsync_schema::{Catalog, Check, Conflict, Forms};
+use fieldsync_schema::{Catalog, Check, Conflict, Forms, ParallelUpdate};
 use serde::Serialize;
 
 use super::open_store;
@@ -35,6 +35,8 @@ pub struct ShowJson<'a> {
     pub conflicts: &'a [Conflict],
     /// Whether the server has not acknowledged the latest changes.
     pub pending: bool,
+    /// Fields changed concurrently by different authors that merged without conflict.
+    pub parallel_updates: &'a [ParallelUpdate],
 }
 
 impl Show {
@@ -46,17 +48,21 @@ impl Show {
     pub fn run(self, home: &Path) -> anyhow::Result<()> {
         let store = open_store(home)?;
         let db = store.db();
-        let stored = db.check(db.resolve(&self.id)?)?;
+        let id = db.resolve(&self.id)?;
+        let stored = db.check(id)?;
+        let parallel = db.load_existing(id)?.doc.parallel_updates()?;
         if self.json {
             let json = ShowJson {
                 check: &stored.check,
                 conflicts: &stored.conflicts,
                 pending: stored.pending,
+                parallel_updates: &parallel,
             };
             let json = serde_json::to_string_pretty(&json)? + "\n";
             output::print(json).context("writing to stdout")?;
         } else {
-            output::print(render(&stored)).context("writing to stdout")?;
+            let text = render(&stored) + &super::show_thread::parallel(&stored.check, &parallel);
+            output::print(text).context("writing to stdout")?;
         }
         Ok(())
     }

@@ -3,9 +3,31 @@
 
 use std::fmt::Write as _;
 
-use fieldsync_schema::Check;
+use fieldsync_schema::{Check, ParallelUpdate};
 
 use crate::output::{bilingual, value_text};
+
+/// Fields written concurrently by different authors that merged cleanly (not conflicts);
+/// empty when there are none.
+pub fn parallel(c: &Check, updates: &[ParallelUpdate]) -> String {
+    if updates.is_empty() {
+        return String::new();
+    }
+    let title = bilingual(
+        "تحديثات متوازية دُمجت دون تعارض",
+        "Parallel updates (merged cleanly)",
+    );
+    let mut out = format!("\n{title}:\n");
+    for p in updates {
+        let who = p
+            .author
+            .as_ref()
+            .map_or(p.actor.as_str(), |a| a.name.as_str());
+        let value = value_text(c.kind, &p.field, &p.value);
+        let _ = writeln!(out, "  {} = {value} — {who}", p.field);
+    }
+    out
+}
 
 /// Appends the tombstone (if any), the conflict decisions and the comments, in that order.
 pub fn render(out: &mut String, c: &Check) {

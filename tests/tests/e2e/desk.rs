@@ -137,6 +137,15 @@ fn a_same_field_conflict_is_listed_then_resolved_on_every_device() -> Result<()>
             [(1500, "ana".into(), true), (2000, "bilal".into(), true)]
         );
     }
+    let parallel = show(&sara, &id)?["parallel_updates"].clone();
+    let mut fields: Vec<&str> = parallel
+        .as_array()
+        .expect("parallel updates")
+        .iter()
+        .filter_map(|p| p["field"].as_str())
+        .collect();
+    fields.sort_unstable();
+    assert_eq!(fields, ["flour_received_kg", "licence_valid"], "{parallel}");
     let text = sara.ok(&["conflicts"])?;
     assert!(
         text.contains("bread_price_syp") && text.contains("bilal (inspector"),
