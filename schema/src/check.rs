@@ -219,6 +219,15 @@ pub struct Check {
     pub review_history: Vec<ReviewEvent>,
     /// Authors by Automerge actor id (hex).
     pub authors: BTreeMap<String, Author>,
+    /// The comment thread, oldest first.
+    #[serde(default)]
+    pub comments: Vec<crate::Comment>,
+    /// Supervisors' decisions on conflicting fields, oldest first.
+    #[serde(default)]
+    pub decisions: Vec<crate::ConflictDecision>,
+    /// The tombstone, if the check was deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<crate::Deletion>,
 }
 
 /// Which form (id and version) a check was made with.

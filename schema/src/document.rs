@@ -16,14 +16,19 @@
 //! | `review` | map `{state, by?, at?, comment?, reviewed_heads?}` | latest decision; `reviewed_heads` are the heads the supervisor saw (hex, space-separated) |
 //! | `review_history` | list of maps `{from, to, by, at, comment, reviewed_heads}` | concurrent appends merge |
 //! | `authors` | map actor hex -> `{name, device, role}` | who writes as which actor |
+//! | `comments` | list of maps `{by, device, at, text}` | the thread; see `document_comments.rs` |
+//! | `decisions` | list of maps `{by, device, at, field, value, discarded}` | conflict decisions; see `document_resolve.rs` |
+//! | `deleted`? | map `{by, device, at, reason}` | tombstone, written on delete; see `document_delete.rs` |
 //!
 //! Every container is created with the document, so later writers only put keys and two
-//! devices never race to create the same map. The one exception is `manual_links`, added
-//! after the first release: a document created before it gets the map from the server when
-//! the server next stores it, or from the first supervisor's link decision. If two devices
-//! add it to such a document concurrently, one map wins and the other's decisions are hidden
-//! (never an unreadable document: [`CheckDoc::read`] does not count `manual_links` among the
-//! keys that must have one value).
+//! devices never race to create the same map. The exceptions are [`LATE_ROOT_KEYS`], added
+//! after layout 1 was in use, so older documents create them on first use:
+//! - `manual_links`: a document created before it gets the map from the server when the
+//!   server next stores it, or from the first supervisor's link decision; if two devices add
+//!   it concurrently, one map wins and the other's decisions are hidden (never an unreadable
+//!   document).
+//! - `comments` and `decisions`: readers take the items of every competing list.
+//! - `deleted`: created when a check is deleted (the winner of concurrent deletes is shown).
 
 use std::collections::BTreeMap;
 
@@ -39,6 +44,9 @@ pub use crate::document_read::DocError;
 
 /// Version of the document layout written by this build.
 pub const LAYOUT_VERSION: i64 = 1;
+
+/// Root keys that may be created after the document, so may hold competing values.
+pub const LATE_ROOT_KEYS: [&str; 4] = ["manual_links", "comments", "decisions", "deleted"];
 
 /// A check's Automerge document, with the operations fieldsync performs on it.
 #[derive(Debug, Clone)]
@@ -88,6 +96,8 @@ impl CheckDoc {
         doc.put(&review, "state", ReviewState::Received.as_str())?;
         doc.put_object(ROOT, "review_history", ObjType::List)?;
         doc.put_object(ROOT, "authors", ObjType::Map)?;
+        doc.put_object(ROOT, "comments", ObjType::List)?;
+        doc.put_object(ROOT, "decisions", ObjType::List)?;
         let mut check = Self { doc };
         check.register_author(author)?;
         check.commit("record check");

@@ -58,6 +58,10 @@ pub struct ConflictValue {
     pub author: Option<Author>,
     /// True for the value every peer shows.
     pub winner: bool,
+    /// When the change that wrote it was committed, RFC 3339 UTC (the writing device's
+    /// clock), found from the value's op id in the change history; `None` if unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
 }
 
 impl CheckDoc {
@@ -94,6 +98,9 @@ impl CheckDoc {
             review: self.read_review()?,
             review_history: self.read_history()?,
             authors: self.read_authors()?,
+            comments: self.comments()?,
+            decisions: self.decisions()?,
+            deleted: self.deletion()?,
         })
     }
 
@@ -149,6 +156,7 @@ impl CheckDoc {
                         ObjId::Root => String::new(),
                     };
                     Some(ConflictValue {
+                        at: self.written_at(&id),
                         value: from_scalar(&s)?,
                         author: authors.get(&actor).cloned(),
                         winner: winner.as_ref() == Some(&id),
@@ -164,11 +172,21 @@ impl CheckDoc {
         Ok(out)
     }
 
-    /// Every root key is written once, when the check is created; competing values mean
+    /// When the change holding op `id` was committed (see [`ConflictValue::at`]).
+    fn written_at(&self, id: &ObjId) -> Option<String> {
+        let hash = self.doc.hash_for_opid(id)?;
+        let change = self.doc.get_change_by_hash(&hash)?;
+        let at = jiff::Timestamp::from_second(change.timestamp()).ok()?;
+        Some(at.to_string())
+    }
+
+    /// Every root key but [`crate::document::LATE_ROOT_KEYS`] is written once, when the check is created; competing values mean
     /// another check's document was merged into this one.
     fn check_single_root_values(&self) -> Result<(), DocError> {
-        // `manual_links` may be added concurrently to an older document (see the layout).
-        for key in self.doc.keys(ROOT).filter(|k| k != "manual_links") {
+        for key in self.doc.keys(ROOT) {
+            if crate::document::LATE_ROOT_KEYS.contains(&key.as_str()) {
+                continue;
+            }
             let count = self.doc.get_all(ROOT, key.as_str())?.len();
             if count > 1 {
                 return Err(invalid(
@@ -247,7 +265,7 @@ impl CheckDoc {
         Ok(out)
     }
 
-    fn read_authors(&self) -> Result<BTreeMap<String, Author>, DocError> {
+    pub(crate) fn read_authors(&self) -> Result<BTreeMap<String, Author>, DocError> {
         let obj = self.obj(&ROOT, "authors")?;
         let mut out = BTreeMap::new();
         for actor in self.doc.keys(&obj) {

@@ -6,7 +6,9 @@
 //!   offset-preserving observation times.
 //! - [`check`]: the check model ([`Check`], [`Site`], [`Author`], [`ReviewState`]).
 //! - [`document`] and [`document_read`]: the mapping between a check and its Automerge
-//!   document ([`CheckDoc`]), conflicts included.
+//!   document ([`CheckDoc`]), conflicts included; `document_comments`, `document_resolve`,
+//!   `document_delete` and `document_history`: the comment thread, conflict decisions,
+//!   deletion tombstones and the change history.
 //! - [`resolutions`] and [`catalog`]: the 42 resolutions parsed from the conference text in
 //!   `seeds/`, their English titles, kinds and deadlines; [`link_rules`]: the data-driven
 //!   linking rules (by kind and by value); [`links`]: link provenance and supervisors'
@@ -29,10 +31,15 @@
 pub mod catalog;
 pub mod check;
 pub mod document;
+pub mod document_comments;
+pub mod document_delete;
+pub mod document_history;
 mod document_links;
+pub mod document_parallel;
 #[cfg(test)]
 mod document_props;
 pub mod document_read;
+pub mod document_resolve;
 mod document_review;
 #[cfg(test)]
 mod document_tests;
@@ -52,8 +59,13 @@ pub mod wire;
 pub use catalog::{Catalog, Deadline, ResolutionInfo};
 pub use check::{Author, Check, FormRef, NewCheck, Review, ReviewEvent, ReviewState, Role, Site};
 pub use document::{CheckDoc, CheckEdit};
+pub use document_comments::Comment;
+pub use document_delete::Deletion;
+pub use document_history::{HistoryEntry, HistoryItem};
 pub use document_links::LinkDecision;
+pub use document_parallel::ParallelUpdate;
 pub use document_read::{Conflict, ConflictValue, DocError};
+pub use document_resolve::ConflictDecision;
 pub use forms::{Form, FormError, FormField, Forms, Lang, TypedValue, Violation};
 pub use ids::{CheckId, SiteId};
 pub use kind::FacilityKind;

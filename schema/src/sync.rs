@@ -27,7 +27,10 @@
 //!    This keeps a push of N new checks from costing N acknowledgements down the wire.
 //!    Then, for every other document with `seq > cursor` (ascending, bounded), it primes the
 //!    stored state for that device and generates a message carrying the changes.
-//!    It answers `{cursor, more, messages, rejected}`.
+//!    It answers `{cursor, more, messages, rejected, deleted}`; `deleted` names the checks
+//!    among the received messages that carry a deletion tombstone written on another device
+//!    (the device's changes were merged into the deleted check; the tombstone comes back in
+//!    the messages, and the device tells its user).
 //! 3. The device marks every document it sent that got neither a reply nor a rejection as
 //!    acknowledged (server heads = the heads it sent). It receives each message into its copy
 //!    (creating unknown documents), stores the server's heads, and queues a reply for the

@@ -6,7 +6,7 @@
 use base64::Engine as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::{Check, CheckId, Conflict, FacilityKind, ReviewState, Role, Violation};
+use crate::{Check, CheckId, Conflict, Deletion, FacilityKind, ReviewState, Role, Violation};
 
 /// Who is syncing: sent with every sync request until device enrolment exists (issue 6).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,6 +163,20 @@ pub struct SyncResponse {
     /// Documents whose message was refused; the rest of the batch was processed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rejected: Vec<Rejection>,
+    /// Deleted checks this device sent changes to (from another device than the one that
+    /// deleted them): the changes were merged into the tombstone, which the messages bring
+    /// back, and the check stays deleted. Absent from servers before deletion existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deleted: Vec<DeletedCheck>,
+}
+
+/// A deleted check named in a [`SyncResponse`]: who deleted it, when and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeletedCheck {
+    /// The check.
+    pub check: CheckId,
+    /// The tombstone.
+    pub deletion: Deletion,
 }
 
 /// Why one document of a batch was refused.

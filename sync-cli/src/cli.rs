@@ -52,6 +52,16 @@ pub enum Command {
     Export(commands::export::Export),
     /// List the 42 conference resolutions.
     Resolutions(commands::resolutions::Resolutions),
+    /// Add a comment to a check's thread.
+    Comment(commands::comment::Comment),
+    /// List open same-field conflicts across all checks.
+    Conflicts(commands::conflicts::Conflicts),
+    /// Decide a conflicting field (supervisors only).
+    Resolve(commands::resolve::Resolve),
+    /// Show every change to a check: when, who, what.
+    History(commands::history::History),
+    /// Delete a check, keeping a tombstone (supervisors only).
+    Delete(commands::delete::Delete),
 }
 
 impl Cli {
@@ -76,6 +86,11 @@ impl Cli {
             Command::Link(c) => c.run(&home),
             Command::Export(c) => c.run(&home),
             Command::Resolutions(c) => c.run(&home),
+            Command::Comment(c) => c.run(&home),
+            Command::Conflicts(c) => c.run(&home),
+            Command::Resolve(c) => c.run(&home),
+            Command::History(c) => c.run(&home),
+            Command::Delete(c) => c.run(&home),
         }
     }
 }

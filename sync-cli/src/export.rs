@@ -107,6 +107,8 @@ pub fn export_to(
     let mut summary = ExportSummary::default();
     let mut visit = |write: &mut dyn FnMut(&StoredCheck) -> anyhow::Result<()>| {
         store.db().for_each_check(|read| match read {
+            // Deleted checks are tombstones: kept for sync, never exported.
+            Ok(stored) if stored.check.deleted.is_some() => Ok(()),
             Ok(stored) => {
                 summary.rows += 1;
                 write(&stored)

@@ -13,8 +13,8 @@ use automerge::ChangeHash;
 use automerge::sync::{Message, State, SyncDoc as _};
 use fieldsync_schema::sync::{load_state, needs_delivery, prime, trust_their_heads};
 use fieldsync_schema::wire::{
-    BATCH_BYTES, DocMessage, MAX_MESSAGES_PER_REQUEST, MAX_WINDOW_BYTES, Rejection, SyncRequest,
-    SyncResponse,
+    BATCH_BYTES, DeletedCheck, DocMessage, MAX_MESSAGES_PER_REQUEST, MAX_WINDOW_BYTES, Rejection,
+    SyncRequest, SyncResponse,
 };
 use fieldsync_schema::{CheckDoc, CheckId};
 
@@ -36,6 +36,9 @@ pub struct Summary {
     pub received: usize,
     /// Documents the server refused, in the order reported.
     pub rejected: Vec<Rejection>,
+    /// Deleted checks this device sent changes to, as the server reported them (the
+    /// tombstone itself arrives with the messages, so they read as deleted here too).
+    pub deleted: Vec<DeletedCheck>,
     /// HTTP round trips.
     pub rounds: u32,
     /// Request bytes.
@@ -72,6 +75,8 @@ pub trait Observer {
     fn rejected(&mut self, _rejection: &Rejection) {}
     /// Called when the device forgets what it believed the server holds and starts over.
     fn reset(&mut self, _reason: &str) {}
+    /// Called for each deleted check the server says this device sent changes to.
+    fn deleted(&mut self, _deleted: &DeletedCheck) {}
 }
 
 /// Why the device must forget what it believes the server holds, if it must: the server
@@ -219,6 +224,10 @@ pub fn run_fetching(
             observer.rejected(rejection);
         }
         summary.rejected.extend(response.rejected);
+        for deleted in &response.deleted {
+            observer.deleted(deleted);
+        }
+        summary.deleted.extend(response.deleted);
         observer.round(&summary);
         queue.extend(applied.replies);
         todo.retain(|id| !sent_ids.contains(id));

@@ -195,6 +195,7 @@ impl Transport for Broken {
                 more: true,
                 messages: vec![],
                 rejected: vec![],
+                deleted: vec![],
             },
             bytes_up: 1,
             bytes_down: 1,

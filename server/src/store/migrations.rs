@@ -16,6 +16,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/003_checksum.sql")),
     M::up(include_str!("../../migrations/004_change_log.sql")),
     M::up(include_str!("../../migrations/005_validation.sql")),
+    M::up(include_str!("../../migrations/006_deleted.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -17,7 +17,7 @@ use std::path::PathBuf;
 
 use automerge::{ActorId, ChangeHash};
 use fieldsync_schema::wire::CheckSummary;
-use fieldsync_schema::{CheckId, FacilityKind, LinkSource, SiteId, Violation};
+use fieldsync_schema::{CheckId, Deletion, FacilityKind, LinkSource, SiteId, Violation};
 
 pub use sqlite::SqliteStore;
 
@@ -124,6 +124,8 @@ pub struct DocRecord<'a> {
     pub violations: &'a [Violation],
     /// False when `violations` holds an error: the check is stored, flagged `invalid`.
     pub valid: bool,
+    /// The tombstone, if the check was deleted (it then leaves the list and counts).
+    pub deleted: Option<&'a Deletion>,
 }
 
 /// A message refused during a sync round, kept for an operator to inspect or replay.
@@ -294,4 +296,11 @@ pub trait SyncBatch {
     /// # Errors
     /// A database error.
     fn latest_seq(&mut self) -> Result<u64, StoreError>;
+
+    /// The tombstone of `check` as last stored, if it is deleted (an index read; the
+    /// document is not loaded).
+    ///
+    /// # Errors
+    /// A database error, or a stored tombstone that does not parse.
+    fn deletion(&mut self, check: CheckId) -> Result<Option<Deletion>, StoreError>;
 }

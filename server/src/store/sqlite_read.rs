@@ -78,7 +78,8 @@ const LIST_CHECKS: &str = "
            (SELECT group_concat(l.resolution) FROM links l WHERE l.check_id = d.check_id),
            d.valid
     FROM documents d
-    WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM links l
+    WHERE d.deleted IS NULL
+      AND (?1 IS NULL OR EXISTS (SELECT 1 FROM links l
                                  WHERE l.check_id = d.check_id AND l.resolution = ?1))
       AND (?2 IS NULL OR d.kind = ?2)
       AND (?3 IS NULL OR d.site_id = ?3)
@@ -173,6 +174,7 @@ pub(crate) fn resolution_counts(
     let mut stmt = conn.prepare_cached(
         "SELECT l.resolution, COUNT(*), COUNT(DISTINCT d.site_id)
          FROM links l JOIN documents d ON d.check_id = l.check_id
+         WHERE d.deleted IS NULL
          GROUP BY l.resolution",
     )?;
     let rows = stmt.query_map([], |r| {

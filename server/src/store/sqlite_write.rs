@@ -1,7 +1,7 @@
 //! The write side of [`super::SqliteStore`]: one sync round inside its transaction.
 
-use fieldsync_schema::CheckId;
 use fieldsync_schema::sync::heads_to_hex;
+use fieldsync_schema::{CheckId, Deletion};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::sqlite_read::{checksum, parse_heads, parse_id, to_u64};
@@ -27,8 +27,8 @@ pub(crate) fn now() -> String {
 const UPSERT_DOCUMENT: &str = "
     INSERT INTO documents (check_id, bytes, heads, seq, kind, site_id, site_name_ar, inspector,
                            observed_at, observed_at_utc, review_state, updated_at, checksum,
-                           valid, violations)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                           valid, violations, deleted)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
     ON CONFLICT (check_id) DO UPDATE SET
         bytes = excluded.bytes, heads = excluded.heads, seq = excluded.seq,
         checksum = excluded.checksum,
@@ -36,7 +36,7 @@ const UPSERT_DOCUMENT: &str = "
         inspector = excluded.inspector, observed_at = excluded.observed_at,
         observed_at_utc = excluded.observed_at_utc, review_state = excluded.review_state,
         updated_at = excluded.updated_at, valid = excluded.valid,
-        violations = excluded.violations";
+        violations = excluded.violations, deleted = excluded.deleted";
 
 /// The violations as the JSON array stored in `documents.violations`.
 fn violations_json(doc: &DocRecord<'_>) -> Result<String, StoreError> {
@@ -76,6 +76,7 @@ impl SyncBatch for Batch<'_> {
                 checksum(doc.bytes),
                 doc.valid,
                 violations_json(doc)?,
+                doc.deleted.and_then(|d| serde_json::to_string(d).ok()),
             ],
         )?;
         self.tx
@@ -215,5 +216,22 @@ impl SyncBatch for Batch<'_> {
                     r.get(0)
                 })?;
         to_u64(max, "max(seq)")
+    }
+
+    fn deletion(&mut self, check: CheckId) -> Result<Option<Deletion>, StoreError> {
+        let id = check.to_string();
+        let text: Option<String> = self
+            .tx
+            .prepare_cached("SELECT deleted FROM documents WHERE check_id = ?1")?
+            .query_row([&id], |r| r.get(0))
+            .optional()?
+            .flatten();
+        text.map(|t| {
+            serde_json::from_str(&t).map_err(|e| StoreError::Corrupt {
+                what: format!("documents.deleted of check {id}"),
+                detail: e.to_string(),
+            })
+        })
+        .transpose()
     }
 }

@@ -1,5 +1,7 @@
 //! Receiving one device message: decode, apply, read back, validate, re-link, store, reply.
 
+use std::collections::BTreeMap;
+
 use automerge::sync::{Message, SyncDoc};
 use fieldsync_schema::forms::is_valid;
 use fieldsync_schema::sync::{needs_delivery, trust_their_heads};
@@ -178,6 +180,7 @@ fn store_changed(
             ),
         ));
     }
+    let no_links = BTreeMap::new();
     let seq = batch.store_check(&DocRecord {
         check,
         bytes: &bytes,
@@ -193,9 +196,14 @@ fn store_changed(
             .strftime("%Y-%m-%dT%H:%M:%SZ")
             .to_string(),
         review_state: read.review.state.as_str(),
-        links: &links,
+        links: if read.deleted.is_some() {
+            &no_links
+        } else {
+            &links
+        },
         violations: &violations,
         valid,
+        deleted: read.deleted.as_ref(),
     })?;
     tracing::debug!(%check, seq, links = ?links, "check stored");
     Ok(seq)

@@ -23,8 +23,8 @@ use automerge::ActorId;
 use automerge::sync::State;
 use fieldsync_schema::sync::load_state;
 use fieldsync_schema::wire::{
-    BATCH_BYTES, DocMessage, Horizon, MAX_WINDOW_BYTES, Receive, Rejection, SyncRequest,
-    SyncResponse,
+    BATCH_BYTES, DeletedCheck, DocMessage, Horizon, MAX_WINDOW_BYTES, Receive, Rejection,
+    SyncRequest, SyncResponse,
 };
 use fieldsync_schema::{Author, CheckId, Role};
 
@@ -133,6 +133,7 @@ pub fn sync_round(
         more: false,
         messages: Vec::new(),
         rejected: Vec::new(),
+        deleted: Vec::new(),
     });
     tracing::info!(
         sent = response.messages.len(),
@@ -160,16 +161,19 @@ fn run(
             more: false,
             messages: Vec::new(),
             rejected: Vec::new(),
+            deleted: Vec::new(),
         });
     }
     let mut messages = Vec::new();
     let mut rejected = Vec::new();
     let mut answered = HashSet::new();
+    let mut deleted = Vec::new();
     for message in &request.messages {
         match incoming::receive(batch, round, message) {
             Ok(reply) => {
                 answered.insert(message.check);
                 messages.extend(reply);
+                deleted.extend(tombstone(batch, round, message.check)?);
             }
             Err(incoming::Refusal::Store(err)) => return Err(err),
             Err(incoming::Refusal::Reject { code, message: why }) => {
@@ -212,7 +216,20 @@ fn run(
         more: changed.more,
         messages,
         rejected,
+        deleted,
     })
+}
+
+/// The tombstone to tell the device about, if `check` is deleted by another device.
+fn tombstone(
+    batch: &mut dyn SyncBatch,
+    round: &Round<'_>,
+    check: CheckId,
+) -> Result<Option<DeletedCheck>, StoreError> {
+    Ok(batch
+        .deletion(check)?
+        .filter(|d| d.device != round.device)
+        .map(|deletion| DeletedCheck { check, deletion }))
 }
 
 /// Why this server cannot continue from what the device last saw, if it cannot: its cursor

@@ -53,6 +53,7 @@ impl Edit {
         store.write(|db| {
             let id = db.resolve(&self.id)?;
             let mut doc = db.load_existing(id)?.doc;
+            super::refuse_deleted(&doc, id)?;
             let kind = doc
                 .read()
                 .with_context(|| format!("reading check {id}"))?

@@ -17,6 +17,9 @@ pub struct List {
     /// Print a JSON array instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Also list deleted checks (hidden by default), marked `deleted`.
+    #[arg(long)]
+    pub deleted: bool,
 }
 
 /// One `list --json` entry.
@@ -42,6 +45,9 @@ pub struct ListRow {
     pub conflicts: usize,
     /// False when the check breaks its form's rules (see `show`).
     pub valid: bool,
+    /// Whether the check was deleted (listed only with `--deleted`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deleted: bool,
 }
 
 impl From<&StoredCheck> for ListRow {
@@ -58,6 +64,7 @@ impl From<&StoredCheck> for ListRow {
             pending: stored.pending,
             conflicts: stored.conflicts.len(),
             valid: stored.valid(),
+            deleted: c.deleted.is_some(),
         }
     }
 }
@@ -73,6 +80,7 @@ impl List {
         let mut rows: Vec<ListRow> = Vec::new();
         store.db().for_each_check(|read| {
             match read {
+                Ok(stored) if stored.check.deleted.is_some() && !self.deleted => {}
                 Ok(stored) => rows.push(ListRow::from(&stored)),
                 Err((id, reason)) => warn_unreadable(&id, &reason),
             }
@@ -127,7 +135,11 @@ pub fn table(rows: &[ListRow]) -> comfy_table::Table {
             row.observed_at.clone(),
             row.review_state.to_string(),
             resolutions_text(&row.resolutions),
-            sync_status(row.pending).to_owned(),
+            if row.deleted {
+                format!("{} (deleted)", sync_status(row.pending))
+            } else {
+                sync_status(row.pending).to_owned()
+            },
             row.conflicts.to_string(),
             valid_text(row.valid),
         ]);

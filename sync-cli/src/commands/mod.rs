@@ -3,16 +3,22 @@
 //! Convention: machine-readable results go to stdout (`record` prints only the new id,
 //! `--json` prints only JSON); human messages go to stderr.
 
+pub mod comment;
+pub mod conflicts;
+pub mod delete;
 pub mod edit;
 pub mod export;
 pub mod fetch;
+pub mod history;
 pub mod init;
 pub mod link;
 pub mod list;
 pub mod record;
 pub mod resolutions;
+pub mod resolve;
 pub mod review;
 pub mod show;
+mod show_thread;
 pub mod sync;
 
 use std::collections::BTreeMap;
@@ -69,6 +75,31 @@ fn check_name<'a>(flag: &str, raw: &'a str) -> anyhow::Result<&'a str> {
 /// Opens the initialised store, naming the home directory on failure.
 fn open_store(home: &Path) -> anyhow::Result<Store> {
     Store::open(home).with_context(|| format!("opening the store in {}", home.display()))
+}
+
+/// Refuses a command the store's user may not run: `what` names it (`delete a check`).
+fn require_supervisor(meta: &crate::store::Meta, what: &str) -> anyhow::Result<()> {
+    if meta.role != fieldsync_schema::Role::Supervisor {
+        bail!(
+            "only a supervisor may {what}: this store belongs to {} ({})",
+            meta.user,
+            meta.role.as_str()
+        );
+    }
+    Ok(())
+}
+
+/// Refuses to change a deleted check, saying who deleted it and why.
+fn refuse_deleted(doc: &CheckDoc, id: fieldsync_schema::CheckId) -> anyhow::Result<()> {
+    if let Some(d) = doc.deletion()? {
+        bail!(
+            "check {id} was deleted by {} at {}: {}; it can no longer be changed",
+            d.by,
+            d.at,
+            d.reason
+        );
+    }
+    Ok(())
 }
 
 /// Parses `--set field=value` arguments against `form`; an error names the field, the value

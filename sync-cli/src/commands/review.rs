@@ -77,6 +77,7 @@ impl Review {
         store.write(|db| {
             let id = db.resolve(&self.id)?;
             let mut doc = db.load_existing(id)?.doc;
+            super::refuse_deleted(&doc, id)?;
             doc.set_actor(meta.actor.clone());
             doc.review(&meta.author(), self.state.into(), self.comment.trim())?;
             db.save_local(id, &mut doc)?;

@@ -5,7 +5,9 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use clap::Args;
-use fieldsync_schema::{Catalog, Check, Conflict, Forms, Lang, LinkSource, Violation};
+use fieldsync_schema::{
+    Catalog, Check, Conflict, Forms, Lang, LinkSource, ParallelUpdate, Violation,
+};
 use serde::Serialize;
 
 use super::open_store;
@@ -39,6 +41,8 @@ pub struct ShowJson<'a> {
     pub valid: bool,
     /// Every rule the check breaks, computed on this device from its form version.
     pub violations: &'a [Violation],
+    /// Fields changed concurrently by different authors that merged without conflict.
+    pub parallel_updates: &'a [ParallelUpdate],
 }
 
 impl Show {
@@ -50,7 +54,9 @@ impl Show {
     pub fn run(self, home: &Path) -> anyhow::Result<()> {
         let store = open_store(home)?;
         let db = store.db();
-        let stored = db.check(db.resolve(&self.id)?)?;
+        let id = db.resolve(&self.id)?;
+        let stored = db.check(id)?;
+        let parallel = db.load_existing(id)?.doc.parallel_updates()?;
         if self.json {
             let json = ShowJson {
                 check: &stored.check,
@@ -58,11 +64,13 @@ impl Show {
                 pending: stored.pending,
                 valid: stored.valid(),
                 violations: &stored.violations,
+                parallel_updates: &parallel,
             };
             let json = serde_json::to_string_pretty(&json)? + "\n";
             output::print(json).context("writing to stdout")?;
         } else {
-            output::print(render(&stored)).context("writing to stdout")?;
+            let text = render(&stored) + &super::show_thread::parallel(&stored.check, &parallel);
+            output::print(text).context("writing to stdout")?;
         }
         Ok(())
     }
@@ -81,6 +89,7 @@ pub fn render(stored: &StoredCheck) -> String {
     links(&mut out, &stored.check);
     review(&mut out, &stored.check);
     conflicts(&mut out, stored);
+    super::show_thread::render(&mut out, &stored.check);
     out
 }
 

@@ -131,6 +131,18 @@ impl Observer for Progress {
         }
     }
 
+    fn deleted(&mut self, d: &fieldsync_schema::wire::DeletedCheck) {
+        let t = &d.deletion;
+        let line = format!(
+            "حُذف الفحص / check {} was deleted by {}: {} ({})",
+            d.check, t.by, t.reason, t.at
+        );
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+
     fn rejected(&mut self, r: &fieldsync_schema::wire::Rejection) {
         let line = format!("rejected: {} ({}): {}", r.check, r.error, r.message);
         match &self.bar {

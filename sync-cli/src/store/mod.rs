@@ -44,7 +44,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
 pub use documents::{Checks, StoredCheck, heads_text};
-pub use meta::NewIdentity;
+pub use meta::{Meta, NewIdentity};
 
 /// The store's file name inside the home directory.
 pub const DB_FILE: &str = "fieldsync.db";

@@ -20,7 +20,8 @@ use super::StoreError;
 /// The layout of `view`. Bump it whenever [`Check`] or [`Conflict`] change how they
 /// serialise: rows written with another version are decoded from their bytes instead.
 /// 2: `Check` gained `link_sources` and `manual_links`.
-pub(super) const VIEW_VERSION: i64 = 2;
+/// 3: `Check` gained `comments`, `decisions`, `deleted`; conflict values gained `at`.
+pub(super) const VIEW_VERSION: i64 = 3;
 
 /// Rows filled per step of [`backfill`].
 const BACKFILL_BATCH: usize = 256;

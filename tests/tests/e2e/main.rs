@@ -3,6 +3,7 @@
 mod harness;
 
 mod api_errors;
+mod desk;
 mod fetch;
 mod offline;
 mod resolutions;

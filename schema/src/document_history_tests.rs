@@ -1,0 +1,109 @@
+//! The change history names each author and what they changed.
+
+use std::collections::BTreeMap;
+
+use automerge::ActorId;
+
+use crate::{
+    Author, CheckDoc, CheckEdit, CheckId, FacilityKind, FieldValue, FormRef, HistoryItem, NewCheck,
+    ReviewState, Role, Site,
+};
+
+fn author(name: &str, role: Role) -> Author {
+    Author {
+        name: name.into(),
+        device: format!("{name}-device"),
+        role,
+    }
+}
+
+fn create() -> CheckDoc {
+    let new = NewCheck {
+        id: CheckId::new(),
+        kind: FacilityKind::Bakery,
+        site: Site {
+            id: "S-1".parse().expect("site"),
+            name_ar: "فرن".into(),
+            name_en: None,
+            lat: None,
+            lon: None,
+        },
+        observed_at: "2026-01-02T03:04:05+03:00".parse().expect("time"),
+        fields: BTreeMap::from([("bread_price_syp".to_owned(), FieldValue::Int(1250))]),
+        notes: "a".into(),
+    };
+    let form = FormRef {
+        id: "bakery".into(),
+        version: 1,
+    };
+    CheckDoc::create(
+        &new,
+        &form,
+        &author("ana", Role::Inspector),
+        ActorId::random(),
+    )
+    .expect("create")
+}
+
+fn item(what: &str, old: Option<&str>, new: Option<&str>) -> HistoryItem {
+    HistoryItem {
+        what: what.into(),
+        old: old.map(str::to_owned),
+        new: new.map(str::to_owned),
+    }
+}
+
+#[test]
+fn every_change_is_listed_with_its_author_and_values() {
+    let mut doc = create();
+    let mut bilal = CheckDoc::load(&doc.save()).expect("load");
+    bilal.set_actor(ActorId::random());
+    let edit = CheckEdit {
+        fields: BTreeMap::from([("bread_price_syp".to_owned(), FieldValue::Int(2000))]),
+        notes: Some("ab".into()),
+    };
+    bilal
+        .edit(&author("bilal", Role::Inspector), &edit)
+        .expect("edit");
+    bilal
+        .comment(&author("bilal", Role::Inspector), "checked twice")
+        .expect("comment");
+    bilal.set_actor(ActorId::random());
+    let sara = author("sara", Role::Supervisor);
+    bilal
+        .review(&sara, ReviewState::Approved, "ok")
+        .expect("review");
+    bilal.delete(&sara, "duplicate").expect("delete");
+
+    let history = bilal.history().expect("history");
+    let who: Vec<&str> = history
+        .iter()
+        .map(|e| e.author.as_ref().map_or("?", |a| a.name.as_str()))
+        .collect();
+    assert_eq!(who, ["ana", "bilal", "bilal", "sara", "sara"]);
+    assert_eq!(history[0].changes[0].what, "recorded");
+    assert!(
+        history[0]
+            .changes
+            .contains(&item("fields.bread_price_syp", None, Some("1250")))
+    );
+    assert_eq!(
+        history[1].changes,
+        [
+            item("fields.bread_price_syp", Some("1250"), Some("2000")),
+            item("notes", Some("a"), Some("ab")),
+        ]
+    );
+    assert_eq!(
+        history[2].changes,
+        [item("comment", None, Some("bilal: checked twice"))]
+    );
+    assert_eq!(
+        history[3].changes,
+        [item("review", Some("received"), Some("approved (ok)"))]
+    );
+    assert_eq!(
+        history[4].changes,
+        [item("deleted", None, Some("sara: duplicate"))]
+    );
+}

@@ -1,0 +1,123 @@
+//! `fieldsync resolve`: a supervisor closes a same-field conflict.
+
+use std::path::Path;
+
+use anyhow::{Context as _, bail};
+use clap::Args;
+use fieldsync_schema::{CheckDoc, ConflictDecision, FieldValue, Forms};
+
+use super::{open_store, refuse_deleted, require_supervisor};
+use crate::store::Store;
+
+/// Decide a conflicting field (supervisors only): the chosen value is written after every
+/// competing one, so the conflict closes on every device once it syncs, and the decision
+/// (who, when, kept and discarded values) is kept in the check.
+#[derive(Debug, Args)]
+pub struct Resolve {
+    /// The check: its full id or a unique prefix of at least 8 characters.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// The form field in conflict (`bread_price_syp`).
+    #[arg(value_name = "FIELD")]
+    pub field: String,
+    /// The value to keep, typed as for `edit --set` (parsed by the check's form).
+    #[arg(
+        long,
+        value_name = "VALUE",
+        conflicts_with = "keep",
+        required_unless_present = "keep"
+    )]
+    pub value: Option<String>,
+    /// Keep the value written by this author (their name as `conflicts` shows it).
+    #[arg(long, value_name = "AUTHOR_NAME")]
+    pub keep: Option<String>,
+}
+
+impl Resolve {
+    /// Records the decision and saves the check.
+    ///
+    /// # Errors
+    /// Not a supervisor; no such conflict; a value the form refuses; an author who wrote
+    /// none (or several different) of the values; unknown id; store failures.
+    pub fn run(self, home: &Path) -> anyhow::Result<()> {
+        let mut store = open_store(home)?;
+        let decision = self.apply(&mut store)?;
+        eprintln!(
+            "تم حل التعارض / resolved: {} = {} (discarded: {})",
+            decision.field,
+            decision.value,
+            list(&decision.discarded)
+        );
+        Ok(())
+    }
+
+    /// Records the decision in one transaction.
+    ///
+    /// # Errors
+    /// As [`Resolve::run`].
+    pub fn apply(&self, store: &mut Store) -> anyhow::Result<ConflictDecision> {
+        let meta = store.db().meta()?;
+        require_supervisor(&meta, "resolve conflicts")?;
+        store.write(|db| {
+            let id = db.resolve(&self.id)?;
+            let mut doc = db.load_existing(id)?.doc;
+            refuse_deleted(&doc, id)?;
+            let value = self.chosen(&doc)?;
+            doc.set_actor(meta.actor.clone());
+            let decision = doc.resolve(&meta.author(), &self.field, &value)?;
+            db.save_local(id, &mut doc)?;
+            Ok(decision)
+        })
+    }
+
+    /// The value to keep: `--value` parsed by the form, or the one `--keep` wrote.
+    fn chosen(&self, doc: &CheckDoc) -> anyhow::Result<FieldValue> {
+        let kind = doc.read().context("reading the check")?.kind;
+        if let Some(raw) = &self.value {
+            return Ok(Forms::builtin()
+                .for_kind(kind)
+                .parse_value(&self.field, raw)?);
+        }
+        let name = self.keep.as_deref().unwrap_or_default().trim();
+        let path = format!("fields.{}", self.field);
+        let conflicts = doc.conflicts()?;
+        let Some(conflict) = conflicts.iter().find(|c| c.field == path) else {
+            bail!("{path} has no open conflict to resolve");
+        };
+        let mut values: Vec<&FieldValue> = conflict
+            .values
+            .iter()
+            .filter(|v| v.author.as_ref().is_some_and(|a| a.name == name))
+            .map(|v| &v.value)
+            .collect();
+        values.dedup();
+        let authors: Vec<String> = conflict
+            .values
+            .iter()
+            .map(|v| {
+                v.author
+                    .as_ref()
+                    .map_or(v.actor.clone(), |a| a.name.clone())
+            })
+            .collect();
+        match values.as_slice() {
+            [one] => Ok((*one).clone()),
+            [] => bail!(
+                "--keep {name:?}: no value of {path} was written by {name:?}; the values are by {}",
+                authors.join(", ")
+            ),
+            _ => bail!("--keep {name:?}: {name:?} wrote several values of {path}; use --value"),
+        }
+    }
+}
+
+fn list(values: &[FieldValue]) -> String {
+    if values.is_empty() {
+        return "-".into();
+    }
+    values
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
