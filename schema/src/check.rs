@@ -209,6 +209,10 @@ pub struct Check {
     pub review_history: Vec<ReviewEvent>,
     /// Authors by Automerge actor id (hex).
     pub authors: BTreeMap<String, Author>,
+    /// Values as typed, by field name, where the typed text differs from the stored value
+    /// (`١٢٬٠٠٠` for 12000), kept for audit; empty for documents made before it existed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub raw: BTreeMap<String, String>,
 }
 
 /// Which form (id and version) a check was made with.

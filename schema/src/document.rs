@@ -15,9 +15,12 @@
 //! | `review` | map `{state, by?, at?, comment?, reviewed_heads?}` | latest decision; `reviewed_heads` are the heads the supervisor saw (hex, space-separated) |
 //! | `review_history` | list of maps `{from, to, by, at, comment, reviewed_heads}` | concurrent appends merge |
 //! | `authors` | map actor hex -> `{name, device, role}` | who writes as which actor |
+//! | `raw` | map field name -> str | a value as the inspector typed it (`١٢٬٠٠٠`), kept for audit when it differs from the stored value (`12000`); see [`crate::document_raw`] |
 //!
 //! Every container is created with the document, so later writers only put keys and two
-//! devices never race to create the same map.
+//! devices never race to create the same map. The one exception is `raw`, which documents
+//! made before it existed lack: the first edit that keeps raw text creates it, and if two
+//! devices do so concurrently both maps are read, merged by key ([`crate::document_raw`]).
 
 use std::collections::BTreeMap;
 
@@ -60,6 +63,22 @@ impl CheckDoc {
         author: &Author,
         actor: ActorId,
     ) -> Result<Self, DocError> {
+        Self::create_with_raw(new, &BTreeMap::new(), form, author, actor)
+    }
+
+    /// Creates the document for a new check as [`CheckDoc::create`] does, keeping `raw`
+    /// (field name -> text as typed) for the values whose typed text differs from what is
+    /// stored (see [`crate::document_raw::raw_for_audit`]).
+    ///
+    /// # Errors
+    /// [`DocError::Automerge`] if Automerge refuses an operation (not expected).
+    pub fn create_with_raw(
+        new: &NewCheck,
+        raw: &BTreeMap<String, String>,
+        form: &FormRef,
+        author: &Author,
+        actor: ActorId,
+    ) -> Result<Self, DocError> {
         let mut doc = AutoCommit::new().with_actor(actor);
         doc.put(ROOT, "layout", LAYOUT_VERSION)?;
         doc.put(ROOT, "id", new.id.to_string())?;
@@ -81,6 +100,13 @@ impl CheckDoc {
         doc.put(&review, "state", ReviewState::Received.as_str())?;
         doc.put_object(ROOT, "review_history", ObjType::List)?;
         doc.put_object(ROOT, "authors", ObjType::Map)?;
+        let raw_obj = doc.put_object(ROOT, "raw", ObjType::Map)?;
+        for (name, text) in raw
+            .iter()
+            .filter(|(name, _)| new.fields.contains_key(*name))
+        {
+            doc.put(&raw_obj, name.as_str(), text.as_str())?;
+        }
         let mut check = Self { doc };
         check.register_author(author)?;
         check.commit("record check");
@@ -131,6 +157,21 @@ impl CheckDoc {
     /// # Errors
     /// [`DocError`] if the document lacks the check layout.
     pub fn edit(&mut self, author: &Author, edit: &CheckEdit) -> Result<bool, DocError> {
+        self.edit_with_raw(author, edit, &BTreeMap::new())
+    }
+
+    /// Applies an edit as [`CheckDoc::edit`] does, keeping `raw` (field name -> text as
+    /// typed) for changed values whose typed text differs from what is stored; a changed
+    /// value without raw text drops the raw text of the value it replaces.
+    ///
+    /// # Errors
+    /// [`DocError`] if the document lacks the check layout.
+    pub fn edit_with_raw(
+        &mut self,
+        author: &Author,
+        edit: &CheckEdit,
+        raw: &BTreeMap<String, String>,
+    ) -> Result<bool, DocError> {
         let fields = self.obj(&ROOT, "fields")?;
         let mut changed = false;
         for (name, value) in &edit.fields {
@@ -138,6 +179,7 @@ impl CheckDoc {
             let same = matches!(&current, Some((Value::Scalar(s), _)) if from_scalar(s).as_ref() == Some(value));
             if !same {
                 self.doc.put(&fields, name.as_str(), to_scalar(value))?;
+                self.put_raw(name, raw.get(name).map(String::as_str))?;
                 changed = true;
             }
         }

@@ -91,6 +91,7 @@ impl CheckDoc {
             review: self.read_review()?,
             review_history: self.read_history()?,
             authors: self.read_authors()?,
+            raw: self.read_raw()?,
         })
     }
 
@@ -164,7 +165,8 @@ impl CheckDoc {
     /// Every root key is written once, when the check is created; competing values mean
     /// another check's document was merged into this one.
     fn check_single_root_values(&self) -> Result<(), DocError> {
-        for key in self.doc.keys(ROOT) {
+        // `raw` may be created concurrently by two devices (see `document_raw`).
+        for key in self.doc.keys(ROOT).filter(|k| k != "raw") {
             let count = self.doc.get_all(ROOT, key.as_str())?.len();
             if count > 1 {
                 return Err(invalid(

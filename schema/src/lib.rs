@@ -6,7 +6,8 @@
 //!   offset-preserving observation times.
 //! - [`check`]: the check model ([`Check`], [`Site`], [`Author`], [`ReviewState`]).
 //! - [`document`] and [`document_read`]: the mapping between a check and its Automerge
-//!   document ([`CheckDoc`]), conflicts included.
+//!   document ([`CheckDoc`]), conflicts included; [`document_raw`]: values as typed, kept
+//!   for audit.
 //! - [`resolutions`] and [`catalog`]: the 42 resolutions parsed from the conference text in
 //!   `seeds/`, their English titles, kinds and deadlines, and the data-driven linking rules.
 //! - [`forms`]: per-kind, versioned forms as data (`schema/forms/<id>/v<N>.toml`): value
@@ -26,6 +27,7 @@ pub mod check;
 pub mod document;
 #[cfg(test)]
 mod document_props;
+pub mod document_raw;
 pub mod document_read;
 mod document_review;
 #[cfg(test)]
