@@ -11,14 +11,15 @@ pub mod list;
 pub mod record;
 pub mod resolutions;
 pub mod review;
+pub mod search;
 pub mod show;
 pub mod sync;
+mod values;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
-use fieldsync_schema::{Catalog, CheckDoc, FacilityKind, FieldValue, Form};
+use fieldsync_schema::{Catalog, CheckDoc, FacilityKind};
 
 use crate::output::truncate;
 use crate::store::Store;
@@ -70,23 +71,6 @@ fn open_store(home: &Path) -> anyhow::Result<Store> {
     Store::open(home).with_context(|| format!("opening the store in {}", home.display()))
 }
 
-/// Parses `--set field=value` arguments against `form`; an error names the field, the value
-/// and the rule it breaks.
-fn parse_sets(form: &Form, sets: &[String]) -> anyhow::Result<BTreeMap<String, FieldValue>> {
-    let mut fields = BTreeMap::new();
-    for set in sets {
-        let Some((name, raw)) = set.split_once('=') else {
-            bail!("--set {set:?}: expected field=value, e.g. --set bread_price_syp=1250");
-        };
-        let name = name.trim();
-        let value = form.parse_value(name, raw)?;
-        if fields.insert(name.to_owned(), value).is_some() {
-            bail!("--set: field {name:?} is given more than once");
-        }
-    }
-    Ok(fields)
-}
-
 /// Recomputes the check's resolution links from its current fields and writes them if they
 /// differ, so links show offline (the server recomputes them too).
 fn refresh_links(
@@ -99,6 +83,8 @@ fn refresh_links(
     Ok(doc.set_links(author, &links)?)
 }
 
+#[cfg(test)]
+mod input_tests;
 #[cfg(test)]
 mod output_tests;
 #[cfg(test)]
