@@ -4,6 +4,7 @@ mod harness;
 
 mod api_errors;
 mod fetch;
+mod input;
 mod offline;
 mod resolutions;
 mod restore;
