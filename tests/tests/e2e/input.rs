@@ -119,9 +119,9 @@ fn list_search_finds_hamza_spellings_and_show_keeps_what_was_typed() -> Result<(
         .trim()
         .to_owned();
     let found = ana.json(&["list", "--json", "--search", "مخبز الامل"])?;
-    assert_eq!(ids(&found), [amal.clone()]);
+    assert_eq!(ids(&found), [amal.as_str()]);
     let found = ana.json(&["list", "--json", "--site-name", "المدينه"])?;
-    assert_eq!(ids(&found), [other.clone()]);
+    assert_eq!(ids(&found), [other.as_str()]);
     let found = ana.json(&["list", "--json", "--search", "dez-bak"])?;
     assert_eq!(ids(&found).len(), 2);
 
