@@ -228,6 +228,10 @@ pub struct Check {
     /// The tombstone, if the check was deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<crate::Deletion>,
+    /// Values as typed, by field name, where the typed text differs from the stored value
+    /// (`١٢٬٠٠٠` for 12000), kept for audit; empty for documents made before it existed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub raw: BTreeMap<String, String>,
 }
 
 /// Which form (id and version) a check was made with.

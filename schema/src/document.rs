@@ -19,6 +19,7 @@
 //! | `comments` | list of maps `{by, device, at, text}` | the thread; see `document_comments.rs` |
 //! | `decisions` | list of maps `{by, device, at, field, value, discarded}` | conflict decisions; see `document_resolve.rs` |
 //! | `deleted`? | map `{by, device, at, reason}` | tombstone, written on delete; see `document_delete.rs` |
+//! | `raw` | map field name -> str | a value as the inspector typed it (`١٢٬٠٠٠`), kept for audit when it differs from the stored value (`12000`); see [`crate::document_raw`] |
 //!
 //! Every container is created with the document, so later writers only put keys and two
 //! devices never race to create the same map. The exceptions are [`LATE_ROOT_KEYS`], added
@@ -29,6 +30,8 @@
 //!   document).
 //! - `comments` and `decisions`: readers take the items of every competing list.
 //! - `deleted`: created when a check is deleted (the winner of concurrent deletes is shown).
+//! - `raw`: the first edit that keeps raw text creates it; if two devices do so concurrently
+//!   both maps are read, merged by key ([`crate::document_raw`]).
 
 use std::collections::BTreeMap;
 
@@ -46,7 +49,7 @@ pub use crate::document_read::DocError;
 pub const LAYOUT_VERSION: i64 = 1;
 
 /// Root keys that may be created after the document, so may hold competing values.
-pub const LATE_ROOT_KEYS: [&str; 4] = ["manual_links", "comments", "decisions", "deleted"];
+pub const LATE_ROOT_KEYS: [&str; 5] = ["manual_links", "comments", "decisions", "deleted", "raw"];
 
 /// A check's Automerge document, with the operations fieldsync performs on it.
 #[derive(Debug, Clone)]
@@ -70,6 +73,22 @@ impl CheckDoc {
     /// [`DocError::Automerge`] if Automerge refuses an operation (not expected).
     pub fn create(
         new: &NewCheck,
+        form: &FormRef,
+        author: &Author,
+        actor: ActorId,
+    ) -> Result<Self, DocError> {
+        Self::create_with_raw(new, &BTreeMap::new(), form, author, actor)
+    }
+
+    /// Creates the document for a new check as [`CheckDoc::create`] does, keeping `raw`
+    /// (field name -> text as typed) for the values whose typed text differs from what is
+    /// stored (see [`crate::document_raw::raw_for_audit`]).
+    ///
+    /// # Errors
+    /// [`DocError::Automerge`] if Automerge refuses an operation (not expected).
+    pub fn create_with_raw(
+        new: &NewCheck,
+        raw: &BTreeMap<String, String>,
         form: &FormRef,
         author: &Author,
         actor: ActorId,
@@ -98,6 +117,13 @@ impl CheckDoc {
         doc.put_object(ROOT, "authors", ObjType::Map)?;
         doc.put_object(ROOT, "comments", ObjType::List)?;
         doc.put_object(ROOT, "decisions", ObjType::List)?;
+        let raw_obj = doc.put_object(ROOT, "raw", ObjType::Map)?;
+        for (name, text) in raw
+            .iter()
+            .filter(|(name, _)| new.fields.contains_key(*name))
+        {
+            doc.put(&raw_obj, name.as_str(), text.as_str())?;
+        }
         let mut check = Self { doc };
         check.register_author(author)?;
         check.commit("record check");
@@ -148,6 +174,21 @@ impl CheckDoc {
     /// # Errors
     /// [`DocError`] if the document lacks the check layout.
     pub fn edit(&mut self, author: &Author, edit: &CheckEdit) -> Result<bool, DocError> {
+        self.edit_with_raw(author, edit, &BTreeMap::new())
+    }
+
+    /// Applies an edit as [`CheckDoc::edit`] does, keeping `raw` (field name -> text as
+    /// typed) for changed values whose typed text differs from what is stored; a changed
+    /// value without raw text drops the raw text of the value it replaces.
+    ///
+    /// # Errors
+    /// [`DocError`] if the document lacks the check layout.
+    pub fn edit_with_raw(
+        &mut self,
+        author: &Author,
+        edit: &CheckEdit,
+        raw: &BTreeMap<String, String>,
+    ) -> Result<bool, DocError> {
         let fields = self.obj(&ROOT, "fields")?;
         let mut changed = false;
         for (name, value) in &edit.fields {
@@ -155,6 +196,7 @@ impl CheckDoc {
             let same = matches!(&current, Some((Value::Scalar(s), _)) if from_scalar(s).as_ref() == Some(value));
             if !same {
                 self.doc.put(&fields, name.as_str(), to_scalar(value))?;
+                self.put_raw(name, raw.get(name).map(String::as_str))?;
                 changed = true;
             }
         }

@@ -101,6 +101,7 @@ impl CheckDoc {
             comments: self.comments()?,
             decisions: self.decisions()?,
             deleted: self.deletion()?,
+            raw: self.read_raw()?,
         })
     }
 

@@ -8,7 +8,8 @@
 //! - [`document`] and [`document_read`]: the mapping between a check and its Automerge
 //!   document ([`CheckDoc`]), conflicts included; `document_comments`, `document_resolve`,
 //!   `document_delete` and `document_history`: the comment thread, conflict decisions,
-//!   deletion tombstones and the change history.
+//!   deletion tombstones and the change history; [`document_raw`]: values as typed, kept
+//!   for audit.
 //! - [`resolutions`] and [`catalog`]: the 42 resolutions parsed from the conference text in
 //!   `seeds/`, their English titles, kinds and deadlines; [`link_rules`]: the data-driven
 //!   linking rules (by kind and by value); [`links`]: link provenance and supervisors'
@@ -38,6 +39,7 @@ mod document_links;
 pub mod document_parallel;
 #[cfg(test)]
 mod document_props;
+pub mod document_raw;
 pub mod document_read;
 pub mod document_resolve;
 mod document_review;

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
-use crate::commands;
+use fieldsync_schema::Lang;
+
+use crate::{commands, lang};
 
 /// fieldsync: record facility checks offline and sync them with the fieldsync server.
 ///
@@ -17,6 +19,11 @@ pub struct Cli {
     /// ~/.local/share/fieldsync].
     #[arg(long, global = true, env = "FIELDSYNC_HOME", value_name = "DIR")]
     pub home: Option<PathBuf>,
+
+    /// Language of form labels, hints, choices and refusals: ar or en [default: Arabic
+    /// when the locale (LC_ALL, LC_MESSAGES, LANG) starts with `ar`, else English].
+    #[arg(long, global = true, env = "FIELDSYNC_LANG", value_name = "ar|en")]
+    pub lang: Option<Lang>,
 
     /// What to do.
     #[command(subcommand)]
@@ -74,12 +81,13 @@ impl Cli {
             Some(home) => home,
             None => default_home()?,
         };
+        let lang = lang::resolve(self.lang);
         match self.command {
             Command::Init(c) => c.run(&home),
-            Command::Record(c) => c.run(&home),
-            Command::Edit(c) => c.run(&home),
-            Command::List(c) => c.run(&home),
-            Command::Show(c) => c.run(&home),
+            Command::Record(c) => c.run(&home, lang),
+            Command::Edit(c) => c.run(&home, lang),
+            Command::List(c) => c.run(&home, lang),
+            Command::Show(c) => c.run(&home, lang),
             Command::Sync(c) => c.run(&home),
             Command::Fetch(c) => c.run(&home),
             Command::Review(c) => c.run(&home),
@@ -87,7 +95,7 @@ impl Cli {
             Command::Export(c) => c.run(&home),
             Command::Resolutions(c) => c.run(&home),
             Command::Comment(c) => c.run(&home),
-            Command::Conflicts(c) => c.run(&home),
+            Command::Conflicts(c) => c.run(&home, lang),
             Command::Resolve(c) => c.run(&home),
             Command::History(c) => c.run(&home),
             Command::Delete(c) => c.run(&home),
@@ -123,6 +131,21 @@ mod tests {
         };
         assert_eq!(record.set, ["operating=yes", "bread_price_syp=1250"]);
         assert_eq!((record.lat, record.lon), (Some(-35.5), Some(-40.0)));
+    }
+
+    #[test]
+    fn lang_is_global_and_only_ar_or_en() {
+        let cli = Cli::try_parse_from(["fieldsync", "list", "--lang", "ar", "--search", "الامل"])
+            .expect("parse");
+        assert_eq!(cli.lang, Some(Lang::Ar));
+        let Command::List(list) = cli.command else {
+            panic!("not list")
+        };
+        assert_eq!(list.filter.search.as_deref(), Some("الامل"));
+        let cli = Cli::try_parse_from(["fieldsync", "--lang", "EN", "list"]).expect("parse");
+        assert_eq!(cli.lang, Some(Lang::En));
+        let err = Cli::try_parse_from(["fieldsync", "--lang", "fr", "list"]).expect_err("fr");
+        assert!(err.to_string().contains("fr"), "{err}");
     }
 
     #[test]

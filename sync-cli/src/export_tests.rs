@@ -34,13 +34,14 @@ fn streamed_exports_are_byte_for_byte_the_in_memory_ones() {
         Record {
             kind: "water_station".into(),
             observed_at: Some("2026-03-29T11:00:00+05:00".into()),
-            set: vec!["output_m3h=12٫5".into()],
+            set: vec!["operating=true".into(), "output_m3h=12٫5".into()],
             ..bakery(&[])
         },
         Record {
             kind: "other".into(),
             observed_at: Some("2026-03-30T00:00:00-07:00".into()),
-            ..bakery(&["description=@SUM(A1)"])
+            set: vec!["operating=yes".into(), "description=@SUM(A1)".into()],
+            ..bakery(&[])
         },
     ];
     for record in &records {

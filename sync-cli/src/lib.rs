@@ -19,6 +19,8 @@
 mod cli;
 mod commands;
 pub mod export;
+mod form_text;
+mod lang;
 mod output;
 pub mod store;
 pub mod sync_client;
@@ -27,6 +29,7 @@ mod sync_props;
 pub mod sync_rounds;
 #[cfg(test)]
 mod test_support;
+mod walk;
 
 use std::io::Write as _;
 use std::process::ExitCode;

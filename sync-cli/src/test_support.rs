@@ -31,8 +31,22 @@ pub fn new_store(user: &str, role: Role) -> (TempDir, Store) {
     (home, store)
 }
 
-/// `record --kind bakery` at an Arabic-named site with the given `--set`s.
+/// `record --kind bakery` at an Arabic-named site with the given `--set`s, plus the values
+/// the current bakery form requires that `sets` leaves out (`operating=yes`, then
+/// `bread_price_syp=1250` while operating).
 pub fn bakery(sets: &[&str]) -> Record {
+    let given = |name: &str| {
+        sets.iter()
+            .find_map(|s| s.strip_prefix(&format!("{name}=")[..]))
+    };
+    let mut sets: Vec<&str> = sets.to_vec();
+    if given("operating").is_none() {
+        sets.push("operating=yes");
+    }
+    let operating = given("operating").is_none_or(|v| ["yes", "true", "نعم"].contains(&v));
+    if operating && given("bread_price_syp").is_none() {
+        sets.push("bread_price_syp=1250");
+    }
     Record {
         kind: "bakery".into(),
         site_id: "DEZ-BAK-014".into(),
@@ -43,6 +57,7 @@ pub fn bakery(sets: &[&str]) -> Record {
         observed_at: Some("2026-03-29T10:15:00+03:00".into()),
         set: sets.iter().map(|s| (*s).to_owned()).collect(),
         notes: Some("الطابور طويل".into()),
+        no_input: true,
     }
 }
 

@@ -10,8 +10,10 @@ use serde::Serialize;
 
 use super::list::warn_unreadable;
 use super::open_store;
-use crate::output::{self, author_text, path_label, value_text};
+use crate::form_text::{form_of, path_label, value_text};
+use crate::output::{self, author_text};
 use crate::store::StoredCheck;
+use fieldsync_schema::Lang;
 
 /// List open conflicts across all checks: fields written concurrently with different values,
 /// each value with its author, device and time. (Different fields changed at the same time
@@ -41,7 +43,7 @@ impl Conflicts {
     ///
     /// # Errors
     /// Store failures, or stdout cannot be written (a closed pipe is not a failure).
-    pub fn run(self, home: &Path) -> anyhow::Result<()> {
+    pub fn run(self, home: &Path, lang: Lang) -> anyhow::Result<()> {
         let store = open_store(home)?;
         let mut found = Vec::new();
         let mut text = String::new();
@@ -51,7 +53,7 @@ impl Conflicts {
                     if self.json {
                         found.push(entry(stored));
                     } else {
-                        render(&mut text, &stored);
+                        render(&mut text, &stored, lang);
                     }
                 }
                 Ok(_) => {}
@@ -85,16 +87,17 @@ fn entry(stored: StoredCheck) -> CheckConflicts {
 }
 
 /// `ID SITE [SITE_ID]`, then each field and its values (`*` marks the one shown now).
-pub fn render(out: &mut String, stored: &StoredCheck) {
+pub fn render(out: &mut String, stored: &StoredCheck, lang: Lang) {
     let c = &stored.check;
+    let form = form_of(c);
     let _ = writeln!(out, "{} {} [{}]", c.id, c.site.name_ar, c.site.id);
     for conflict in &stored.conflicts {
-        let label = path_label(c.kind, &conflict.field);
+        let label = path_label(form, &conflict.field, lang);
         let _ = writeln!(out, "  {label} [{}]", conflict.field);
         let name = conflict.field.strip_prefix("fields.").unwrap_or("");
         for v in &conflict.values {
             let mark = if v.winner { "*" } else { "-" };
-            let value = value_text(c.kind, name, &v.value);
+            let value = value_text(form, name, &v.value, lang);
             let at = v.at.as_deref().unwrap_or("?");
             let _ = writeln!(out, "    {mark} {value} — {} at {at}", author_text(v));
         }

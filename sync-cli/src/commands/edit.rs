@@ -4,12 +4,19 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use clap::Args;
-use fieldsync_schema::{CheckEdit, CheckId, Forms};
+use fieldsync_schema::{Check, CheckEdit, CheckId, Lang, Violation};
 
-use super::{check_text, open_store, parse_sets, refresh_links};
+use super::values::{new_violations, parse_sets, refuse_errors, warn};
+use super::{check_text, open_store, refresh_links};
+use crate::form_text::form_of;
 use crate::store::Store;
+use crate::walk::Answers;
 
 /// Change form values or notes of a check (as this device's author).
+///
+/// Values are read with the form version the check was made with. A value that breaks a
+/// rule of its field is refused; what the edit leaves missing elsewhere (`reason_closed`
+/// once `operating=false`) is shown as a warning, so a check can be completed in steps.
 #[derive(Debug, Args)]
 pub struct Edit {
     /// The check: its full id or a unique prefix of at least 8 characters.
@@ -29,9 +36,9 @@ impl Edit {
     ///
     /// # Errors
     /// Unknown or ambiguous id, invalid values, notes over the limit, store failures.
-    pub fn run(self, home: &Path) -> anyhow::Result<()> {
+    pub fn run(self, home: &Path, lang: Lang) -> anyhow::Result<()> {
         let mut store = open_store(home)?;
-        let (id, changed) = self.apply(&mut store)?;
+        let (id, changed) = self.apply_in(&mut store, lang)?;
         if changed {
             eprintln!("تم التعديل / edited: {id}");
         } else {
@@ -40,11 +47,22 @@ impl Edit {
         Ok(())
     }
 
-    /// Applies the edit in one transaction; returns the id and whether anything changed.
+    /// Applies the edit with refusals in English: the tests' shortcut for
+    /// [`Edit::apply_in`].
     ///
     /// # Errors
     /// As [`Edit::run`].
+    #[cfg(test)]
     pub fn apply(&self, store: &mut Store) -> anyhow::Result<(CheckId, bool)> {
+        self.apply_in(store, Lang::En)
+    }
+
+    /// Applies the edit in one transaction, refusals in `lang`; returns the id and whether
+    /// anything changed.
+    ///
+    /// # Errors
+    /// As [`Edit::run`].
+    pub fn apply_in(&self, store: &mut Store, lang: Lang) -> anyhow::Result<(CheckId, bool)> {
         if let Some(notes) = &self.notes {
             check_text("--notes", notes)?;
         }
@@ -54,21 +72,36 @@ impl Edit {
             let id = db.resolve(&self.id)?;
             let mut doc = db.load_existing(id)?.doc;
             super::refuse_deleted(&doc, id)?;
-            let kind = doc
-                .read()
-                .with_context(|| format!("reading check {id}"))?
-                .kind;
+            let check = doc.read().with_context(|| format!("reading check {id}"))?;
+            let answers = self.values(&check, lang)?;
             let edit = CheckEdit {
-                fields: parse_sets(Forms::builtin().for_kind(kind), &self.set)?,
+                fields: answers.values,
                 notes: self.notes.clone(),
             };
             doc.set_actor(meta.actor.clone());
-            if !doc.edit(&author, &edit)? {
+            if !doc.edit_with_raw(&author, &edit, &answers.raw)? {
                 return Ok((id, false));
             }
             refresh_links(&mut doc, &author)?;
             db.save_local(id, &mut doc)?;
             Ok((id, true))
         })
+    }
+
+    /// The `--set` values parsed with the check's own form version. Problems the edit
+    /// brings to the fields it sets are refused; new problems elsewhere are warnings.
+    fn values(&self, check: &Check, lang: Lang) -> anyhow::Result<Answers> {
+        let form = form_of(check);
+        let answers = parse_sets(form, &self.set, lang)?;
+        let before = form.validate(&check.fields);
+        let mut after = check.fields.clone();
+        after.extend(answers.values.clone());
+        let (mine, elsewhere): (Vec<Violation>, Vec<Violation>) =
+            new_violations(&before, form.validate(&after))
+                .into_iter()
+                .partition(|v| answers.values.contains_key(&v.field));
+        refuse_errors(form, &mine, lang)?;
+        warn(form, &elsewhere, lang);
+        Ok(answers)
     }
 }

@@ -175,7 +175,7 @@ mod tests {
             stored.check.link_sources[&7],
             LinkSource::Manual("sara".into())
         );
-        let text = show::render(&stored);
+        let text = show::render(&stored, fieldsync_schema::Lang::En);
         for needle in [
             "<- يدوي / manual: sara",
             "29: إلغاء الربط / unlinked — sara",

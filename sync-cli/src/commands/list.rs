@@ -4,10 +4,11 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use clap::Args;
-use fieldsync_schema::{CheckId, FacilityKind, ReviewState};
+use fieldsync_schema::{CheckId, FacilityKind, Lang, ReviewState};
 use serde::Serialize;
 
 use super::open_store;
+use super::search::Search;
 use crate::output::{self, resolutions_text, sync_status};
 use crate::store::StoredCheck;
 
@@ -20,6 +21,9 @@ pub struct List {
     /// Also list deleted checks (hidden by default), marked `deleted`.
     #[arg(long)]
     pub deleted: bool,
+    /// Which checks to list.
+    #[command(flatten)]
+    pub filter: Search,
 }
 
 /// One `list --json` entry.
@@ -74,27 +78,42 @@ impl List {
     ///
     /// # Errors
     /// Store failures, or stdout cannot be written (a closed pipe is not a failure).
-    pub fn run(self, home: &Path) -> anyhow::Result<()> {
+    pub fn run(self, home: &Path, lang: Lang) -> anyhow::Result<()> {
         let store = open_store(home)?;
-        // One document in memory at a time: only the small rows are kept.
+        let rows = self.rows(&store)?;
+        if self.json {
+            let json = serde_json::to_string_pretty(&rows)? + "\n";
+            output::print(json).context("writing to stdout")?;
+        } else if rows.is_empty() && self.filter.is_given() {
+            eprintln!("لا توجد فحوص مطابقة / no checks match");
+        } else if rows.is_empty() {
+            eprintln!("لا توجد فحوص / no checks yet");
+        } else {
+            output::print_table(&table(&rows, lang)).context("writing to stdout")?;
+        }
+        Ok(())
+    }
+
+    /// The rows of the checks that pass the filters, oldest observation first; unreadable
+    /// documents are skipped with a warning.
+    ///
+    /// # Errors
+    /// Store failures.
+    pub fn rows(&self, store: &crate::store::Store) -> anyhow::Result<Vec<ListRow>> {
+        // One document in memory at a time: only the small rows of kept checks are kept.
         let mut rows: Vec<ListRow> = Vec::new();
         store.db().for_each_check(|read| {
             match read {
                 Ok(stored) if stored.check.deleted.is_some() && !self.deleted => {}
-                Ok(stored) => rows.push(ListRow::from(&stored)),
+                Ok(stored) if self.filter.keeps(&stored.check) => {
+                    rows.push(ListRow::from(&stored));
+                }
+                Ok(_) => {}
                 Err((id, reason)) => warn_unreadable(&id, &reason),
             }
             anyhow::Ok(())
         })?;
-        if self.json {
-            let json = serde_json::to_string_pretty(&rows)? + "\n";
-            output::print(json).context("writing to stdout")?;
-        } else if rows.is_empty() {
-            eprintln!("لا توجد فحوص / no checks yet");
-        } else {
-            output::print_table(&table(&rows)).context("writing to stdout")?;
-        }
-        Ok(())
+        Ok(rows)
     }
 }
 
@@ -112,20 +131,23 @@ fn valid_text(valid: bool) -> String {
     }
 }
 
-/// The human table: one row per check, the kind in Arabic and English.
-pub fn table(rows: &[ListRow]) -> comfy_table::Table {
-    let mut table = output::table(&[
-        ("المعرف", "id"),
-        ("النوع", "kind"),
-        ("الموقع", "site id"),
-        ("اسم الموقع", "site name"),
-        ("وقت المعاينة", "observed at"),
-        ("المراجعة", "review"),
-        ("القرارات", "resolutions"),
-        ("المزامنة", "sync"),
-        ("تعارضات", "conflicts"),
-        ("الصلاحية", "valid"),
-    ]);
+/// The human table: one row per check, headers in `lang`, the kind in Arabic and English.
+pub fn table(rows: &[ListRow], lang: Lang) -> comfy_table::Table {
+    let mut table = output::table_in(
+        lang,
+        &[
+            ("المعرف", "id"),
+            ("النوع", "kind"),
+            ("الموقع", "site id"),
+            ("اسم الموقع", "site name"),
+            ("وقت المعاينة", "observed at"),
+            ("المراجعة", "review"),
+            ("القرارات", "resolutions"),
+            ("المزامنة", "sync"),
+            ("تعارضات", "conflicts"),
+            ("الصلاحية", "valid"),
+        ],
+    );
     for row in rows {
         table.add_row(vec![
             row.id.to_string(),

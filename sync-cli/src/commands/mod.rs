@@ -17,15 +17,16 @@ pub mod record;
 pub mod resolutions;
 pub mod resolve;
 pub mod review;
+pub mod search;
 pub mod show;
 mod show_thread;
 pub mod sync;
+mod values;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
-use fieldsync_schema::{Catalog, CheckDoc, FieldValue, Form};
+use fieldsync_schema::{Catalog, CheckDoc};
 
 use crate::output::truncate;
 use crate::store::Store;
@@ -102,23 +103,6 @@ fn refuse_deleted(doc: &CheckDoc, id: fieldsync_schema::CheckId) -> anyhow::Resu
     Ok(())
 }
 
-/// Parses `--set field=value` arguments against `form`; an error names the field, the value
-/// and the rule it breaks.
-fn parse_sets(form: &Form, sets: &[String]) -> anyhow::Result<BTreeMap<String, FieldValue>> {
-    let mut fields = BTreeMap::new();
-    for set in sets {
-        let Some((name, raw)) = set.split_once('=') else {
-            bail!("--set {set:?}: expected field=value, e.g. --set bread_price_syp=1250");
-        };
-        let name = name.trim();
-        let value = form.parse_value(name, raw)?;
-        if fields.insert(name.to_owned(), value).is_some() {
-            bail!("--set: field {name:?} is given more than once");
-        }
-    }
-    Ok(fields)
-}
-
 /// Recomputes the check's resolution links from its current fields and manual decisions
 /// and writes them if they differ, so links show offline (the server recomputes them too).
 fn refresh_links(doc: &mut CheckDoc, author: &fieldsync_schema::Author) -> anyhow::Result<bool> {
@@ -127,6 +111,8 @@ fn refresh_links(doc: &mut CheckDoc, author: &fieldsync_schema::Author) -> anyho
     Ok(doc.set_links(author, &links)?)
 }
 
+#[cfg(test)]
+mod input_tests;
 #[cfg(test)]
 mod output_tests;
 #[cfg(test)]

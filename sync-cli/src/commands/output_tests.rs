@@ -27,7 +27,7 @@ fn csv_export_has_a_bom_and_parses_back_with_arabic_byte_exact() {
         lat: None,
         lon: None,
         observed_at: Some("2026-03-29T11:00:00+05:00".into()),
-        set: vec!["output_m3h=12٫5".into()],
+        set: vec!["operating=true".into(), "output_m3h=12٫5".into()],
         ..bakery(&[])
     };
     let early = early.record(&mut store).expect("early");
@@ -89,7 +89,8 @@ fn csv_text_cells_cannot_run_as_formulas_and_numbers_stay_numbers() {
         site_name_en: None,
         observed_at: Some("2026-03-30T10:15:00+03:00".into()),
         notes: Some("\rcarriage".into()),
-        ..bakery(&["description=@SUM(A1)"])
+        set: vec!["operating=yes".into(), "description=@SUM(A1)".into()],
+        ..bakery(&[])
     };
     other.record(&mut store).expect("record");
     let checks = store.db().checks().expect("checks").readable;
@@ -130,7 +131,7 @@ fn show_and_list_name_resolutions_and_kinds_in_arabic_then_english() {
     .record(&mut store)
     .expect("record");
     let checks = store.db().checks().expect("checks").readable;
-    let text = show::render(&checks[0]);
+    let text = show::render(&checks[0], fieldsync_schema::Lang::En);
     let resolution = fieldsync_schema::Catalog::builtin()
         .get(16)
         .expect("resolution 16");
@@ -150,7 +151,7 @@ fn show_and_list_name_resolutions_and_kinds_in_arabic_then_english() {
     );
 
     let rows: Vec<list::ListRow> = checks.iter().map(list::ListRow::from).collect();
-    let table = list::table(&rows);
+    let table = list::table(&rows, fieldsync_schema::Lang::Ar);
     for terminal in [true, false] {
         let text = crate::output::table_text(&table, terminal);
         assert!(text.contains("فرن / bakery"), "{text}");
@@ -167,7 +168,7 @@ fn without_a_terminal_tables_print_as_record_blocks_within_the_log_width() {
     let checks = store.db().checks().expect("checks").readable;
     let rows: Vec<list::ListRow> = checks.iter().map(list::ListRow::from).collect();
     let resolutions = crate::output::table_text(&resolutions::table(all), false);
-    let list = crate::output::table_text(&list::table(&rows), false);
+    let list = crate::output::table_text(&list::table(&rows, fieldsync_schema::Lang::Ar), false);
     for text in [&resolutions, &list] {
         let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
         assert!(
@@ -179,8 +180,8 @@ fn without_a_terminal_tables_print_as_record_blocks_within_the_log_width() {
     assert_eq!(resolutions.matches("رقم / no.: ").count(), all.len());
     let last = all.last().expect("resolutions");
     assert!(resolutions.contains(&format!("  العنوان / title: {}", last.title_en)));
-    assert!(list.starts_with(&format!("المعرف / id: {id}\n")), "{list}");
-    assert!(list.contains("\n  المزامنة / sync: pending\n"), "{list}");
+    assert!(list.starts_with(&format!("المعرف: {id}\n")), "{list}");
+    assert!(list.contains("\n  المزامنة: pending\n"), "{list}");
 }
 
 #[cfg(unix)]

@@ -1,18 +1,26 @@
 //! `fieldsync record`: record a new check.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use clap::Args;
 use fieldsync_schema::{
-    CheckDoc, CheckId, FacilityKind, FormRef, Forms, NewCheck, ObservedAt, SiteId,
+    CheckDoc, CheckId, FacilityKind, Forms, Lang, NewCheck, ObservedAt, SiteId,
 };
 
-use super::{check_name, check_text, open_store, parse_sets, refresh_links};
+use super::values::{missing_error, missing_required, parse_sets, refuse_errors};
+use super::{check_name, check_text, open_store, refresh_links};
 use crate::output;
 use crate::store::Store;
+use crate::walk::{Answers, Prompter, Walk, terminal};
 
 /// Record a new check. Prints only the new check's id on stdout.
+///
+/// On a terminal, when `--set` leaves required fields without a value, the form is walked:
+/// one question per relevant field, menus for choices, optional fields skippable with Esc.
+/// Without a terminal (or with `--no-input`) missing required fields are an error listing
+/// them. Every value is checked against the whole form before anything is stored.
 #[derive(Debug, Args)]
 pub struct Record {
     /// Facility kind: bakery, water_station, crossing, silo, mill, fuel_station,
@@ -56,6 +64,9 @@ pub struct Record {
     /// Free-text notes (up to 10,000 characters).
     #[arg(long, value_name = "TEXT")]
     pub notes: Option<String>,
+    /// Never ask questions, even on a terminal: missing required fields are an error.
+    #[arg(long, env = "FIELDSYNC_NO_INPUT")]
+    pub no_input: bool,
 }
 
 impl Record {
@@ -64,41 +75,67 @@ impl Record {
     /// # Errors
     /// Invalid kind, site id, coordinates, time or values (naming the input), or store
     /// failures.
-    pub fn run(self, home: &Path) -> anyhow::Result<()> {
+    pub fn run(self, home: &Path, lang: Lang) -> anyhow::Result<()> {
         let mut store = open_store(home)?;
-        let id = self.record(&mut store)?;
+        let mut terminal = terminal::Terminal::new(lang);
+        let prompter: Option<&mut dyn Prompter> =
+            (!self.no_input && terminal::available()).then_some(&mut terminal);
+        let id = self.record_with(&mut store, lang, prompter)?;
         eprintln!("تم تسجيل الفحص / check recorded: {id}");
         output::print(format!("{id}\n")).context("writing to stdout")?;
         Ok(())
     }
 
-    /// Creates the check in `store` and returns its id (committed).
+    /// Creates the check in `store` without asking anything, messages in English, and
+    /// returns its id (committed): the tests' shortcut for [`Record::record_with`].
     ///
     /// # Errors
     /// As [`Record::run`].
+    #[cfg(test)]
     pub fn record(&self, store: &mut Store) -> anyhow::Result<CheckId> {
+        self.record_with(store, Lang::En, None)
+    }
+
+    /// Creates the check in `store`, asking `prompter` for missing fields when there is
+    /// one, with refusals in `lang`; returns its id (committed).
+    ///
+    /// # Errors
+    /// As [`Record::run`].
+    pub fn record_with(
+        &self,
+        store: &mut Store,
+        lang: Lang,
+        prompter: Option<&mut dyn Prompter>,
+    ) -> anyhow::Result<CheckId> {
         let meta = store.db().meta()?;
         let author = meta.author();
-        let new = self.new_check()?;
-        let form = Forms::builtin().for_kind(new.kind);
-        let form_ref = FormRef {
-            id: form.id.clone(),
-            version: form.version,
-        };
-        let mut doc = CheckDoc::create(&new, &form_ref, &author, meta.actor.clone())
+        let (new, raw) = self.input(lang, prompter)?;
+        let form = Forms::builtin().current(new.kind).form_ref();
+        let mut doc = CheckDoc::create_with_raw(&new, &raw, &form, &author, meta.actor.clone())
             .context("creating the check document")?;
         refresh_links(&mut doc, &author)?;
         store.write(|db| db.insert_new(new.id, &mut doc))?;
         Ok(new.id)
     }
 
-    /// The validated input as a [`NewCheck`] with a fresh id.
+    /// The validated input as a [`NewCheck`] with a fresh id, without asking anything.
     ///
     /// # Errors
     /// As [`Record::run`].
+    #[cfg(test)]
     pub fn new_check(&self) -> anyhow::Result<NewCheck> {
+        Ok(self.input(Lang::En, None)?.0)
+    }
+
+    /// The validated input and the text typed for values where it differs from the stored
+    /// one. Flags are checked before any question is asked.
+    fn input(
+        &self,
+        lang: Lang,
+        prompter: Option<&mut dyn Prompter>,
+    ) -> anyhow::Result<(NewCheck, BTreeMap<String, String>)> {
         let kind: FacilityKind = self.kind.parse()?;
-        let form = Forms::builtin().for_kind(kind);
+        let form = Forms::builtin().current(kind);
         let name_ar = check_name("--site-name", &self.site_name)?;
         let name_en = match self.site_name_en.as_deref().map(str::trim) {
             Some(en) if !en.is_empty() => Some(check_name("--site-name-en", en)?.to_owned()),
@@ -110,7 +147,8 @@ impl Record {
             Some(text) => text.parse::<ObservedAt>()?,
             None => ObservedAt::now(),
         };
-        Ok(NewCheck {
+        let answers = self.answers(form, lang, prompter)?;
+        let new = NewCheck {
             id: CheckId::new(),
             kind,
             site: fieldsync_schema::Site {
@@ -121,9 +159,30 @@ impl Record {
                 lon: check_range("--lon", self.lon, 180.0)?,
             },
             observed_at,
-            fields: parse_sets(form, &self.set)?,
+            fields: answers.values,
             notes,
-        })
+        };
+        Ok((new, answers.raw))
+    }
+
+    /// The `--set` values, completed by walking the form when required fields are missing
+    /// and `prompter` is given, then checked as a whole.
+    fn answers(
+        &self,
+        form: &fieldsync_schema::Form,
+        lang: Lang,
+        prompter: Option<&mut dyn Prompter>,
+    ) -> anyhow::Result<Answers> {
+        let mut answers = parse_sets(form, &self.set, lang)?;
+        let missing = missing_required(form, &answers.values);
+        if !missing.is_empty() {
+            let Some(prompter) = prompter else {
+                return Err(missing_error(&missing, lang));
+            };
+            answers = Walk::new(form, lang).run(prompter, answers)?;
+        }
+        refuse_errors(form, &form.validate(&answers.values), lang)?;
+        Ok(answers)
     }
 }
 

@@ -5,19 +5,18 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use clap::Args;
-use fieldsync_schema::{
-    Catalog, Check, Conflict, Forms, Lang, LinkSource, ParallelUpdate, Violation,
-};
+use fieldsync_schema::{Catalog, Check, Conflict, Lang, LinkSource, ParallelUpdate, Violation};
 use serde::Serialize;
 
 use super::open_store;
-use crate::output::{
-    self, author_text, bilingual, field_label, kind_label, path_label, review_label, sync_status,
-    value_text,
-};
+use crate::form_text::{field_label, form_of, path_label, typed_as, value_text};
+use crate::output::{self, author_text, bilingual, kind_label, review_label, sync_status};
 use crate::store::StoredCheck;
 
 /// Show one check: values with their labels, site, links, review and conflicts.
+///
+/// Labels and choices come from the form version the check was made with, in the `--lang`
+/// language; values kept as typed show how they were typed.
 #[derive(Debug, Args)]
 pub struct Show {
     /// The check: its full id or a unique prefix of at least 8 characters.
@@ -51,7 +50,7 @@ impl Show {
     /// # Errors
     /// Unknown or ambiguous id, store failures, stdout cannot be written (a closed pipe is
     /// not a failure).
-    pub fn run(self, home: &Path) -> anyhow::Result<()> {
+    pub fn run(self, home: &Path, lang: Lang) -> anyhow::Result<()> {
         let store = open_store(home)?;
         let db = store.db();
         let id = db.resolve(&self.id)?;
@@ -69,7 +68,8 @@ impl Show {
             let json = serde_json::to_string_pretty(&json)? + "\n";
             output::print(json).context("writing to stdout")?;
         } else {
-            let text = render(&stored) + &super::show_thread::parallel(&stored.check, &parallel);
+            let text = render(&stored, lang)
+                + &super::show_thread::parallel(&stored.check, &parallel, lang);
             output::print(text).context("writing to stdout")?;
         }
         Ok(())
@@ -80,16 +80,16 @@ impl Show {
 /// (`fieldsync resolutions` prints it in full).
 const RESOLUTION_TEXT_CHARS: usize = 70;
 
-/// The human view of a check.
-pub fn render(stored: &StoredCheck) -> String {
+/// The human view of a check, form labels in `lang`.
+pub fn render(stored: &StoredCheck, lang: Lang) -> String {
     let mut out = String::new();
-    header(&mut out, stored);
-    fields(&mut out, &stored.check);
+    header(&mut out, stored, lang);
+    fields(&mut out, &stored.check, lang);
     validity(&mut out, stored);
     links(&mut out, &stored.check);
     review(&mut out, &stored.check);
-    conflicts(&mut out, stored);
-    super::show_thread::render(&mut out, &stored.check);
+    conflicts(&mut out, stored, lang);
+    super::show_thread::render(&mut out, &stored.check, lang);
     out
 }
 
@@ -97,12 +97,13 @@ fn line(out: &mut String, ar: &str, en: &str, value: &str) {
     let _ = writeln!(out, "{}: {value}", bilingual(ar, en));
 }
 
-fn header(out: &mut String, stored: &StoredCheck) {
+fn header(out: &mut String, stored: &StoredCheck, lang: Lang) {
     let c = &stored.check;
-    let form = Forms::builtin().for_kind(c.kind);
+    let form = form_of(c);
     line(out, "الفحص", "Check", &c.id.to_string());
     line(out, "النوع", "Kind", &kind_label(c.kind));
-    let form_text = format!("{} v{} ({})", c.form.id, c.form.version, form.label_en);
+    let title = crate::lang::pick(lang, &form.label_ar, &form.label_en);
+    let form_text = format!("{} v{} ({title})", c.form.id, c.form.version);
     line(out, "النموذج", "Form", &form_text);
     let mut site = format!("{} [{}]", c.site.name_ar, c.site.id);
     if let Some(en) = &c.site.name_en {
@@ -119,12 +120,12 @@ fn header(out: &mut String, stored: &StoredCheck) {
     line(out, "ملاحظات", "Notes", &c.notes);
 }
 
-fn fields(out: &mut String, c: &Check) {
+fn fields(out: &mut String, c: &Check, lang: Lang) {
     let _ = writeln!(out, "\n{}:", bilingual("القيم", "Values"));
     if c.fields.is_empty() {
         let _ = writeln!(out, "  -");
     }
-    let form = Forms::builtin().for_kind(c.kind);
+    let form = form_of(c);
     // Form order first, then any field the form does not know (a newer form version).
     let known = form.fields.iter().map(|f| f.name.as_str());
     let unknown = c
@@ -134,8 +135,13 @@ fn fields(out: &mut String, c: &Check) {
         .filter(|k| form.field(k).is_none());
     for name in known.chain(unknown) {
         if let Some(value) = c.fields.get(name) {
-            let label = field_label(c.kind, name);
-            let _ = writeln!(out, "  {label}: {}", value_text(c.kind, name, value));
+            let label = field_label(form, name, lang);
+            let mut text = value_text(form, name, value, lang);
+            let raw = c.raw.get(name).map(String::as_str);
+            if let Some(note) = typed_as(form, name, value, raw, lang) {
+                text = format!("{text} ({note})");
+            }
+            let _ = writeln!(out, "  {label}: {text}");
         }
     }
 }
@@ -244,18 +250,18 @@ fn review(out: &mut String, c: &Check) {
     }
 }
 
-fn conflicts(out: &mut String, stored: &StoredCheck) {
+fn conflicts(out: &mut String, stored: &StoredCheck, lang: Lang) {
     let n = stored.conflicts.len();
     let _ = writeln!(out, "\n{} ({n}):", bilingual("التعارضات", "Conflicts"));
     if n == 0 {
         let _ = writeln!(out, "  -");
     }
-    let kind = stored.check.kind;
+    let form = form_of(&stored.check);
     for conflict in &stored.conflicts {
         let _ = writeln!(
             out,
             "  {} [{}]",
-            path_label(kind, &conflict.field),
+            path_label(form, &conflict.field, lang),
             conflict.field
         );
         let name = conflict.field.strip_prefix("fields.").unwrap_or("");
@@ -266,7 +272,7 @@ fn conflicts(out: &mut String, stored: &StoredCheck) {
             } else {
                 ""
             };
-            let value = value_text(kind, name, &v.value);
+            let value = value_text(form, name, &v.value, lang);
             let _ = writeln!(out, "    {mark} {value} — {}{wins}", author_text(v));
         }
     }

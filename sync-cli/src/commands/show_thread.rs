@@ -5,11 +5,14 @@ use std::fmt::Write as _;
 
 use fieldsync_schema::{Check, ParallelUpdate};
 
-use crate::output::{bilingual, value_text};
+use crate::form_text::{form_of, value_text};
+use crate::output::bilingual;
+use fieldsync_schema::Lang;
 
 /// Fields written concurrently by different authors that merged cleanly (not conflicts);
 /// empty when there are none.
-pub fn parallel(c: &Check, updates: &[ParallelUpdate]) -> String {
+pub fn parallel(c: &Check, updates: &[ParallelUpdate], lang: Lang) -> String {
+    let form = form_of(c);
     if updates.is_empty() {
         return String::new();
     }
@@ -23,14 +26,15 @@ pub fn parallel(c: &Check, updates: &[ParallelUpdate]) -> String {
             .author
             .as_ref()
             .map_or(p.actor.as_str(), |a| a.name.as_str());
-        let value = value_text(c.kind, &p.field, &p.value);
+        let value = value_text(form, &p.field, &p.value, lang);
         let _ = writeln!(out, "  {} = {value} — {who}", p.field);
     }
     out
 }
 
 /// Appends the tombstone (if any), the conflict decisions and the comments, in that order.
-pub fn render(out: &mut String, c: &Check) {
+pub fn render(out: &mut String, c: &Check, lang: Lang) {
+    let form = form_of(c);
     if let Some(d) = &c.deleted {
         let _ = writeln!(
             out,
@@ -48,11 +52,11 @@ pub fn render(out: &mut String, c: &Check) {
             bilingual("قرارات التعارض", "Conflict decisions")
         );
         for d in &c.decisions {
-            let kept = value_text(c.kind, &d.field, &d.value);
+            let kept = value_text(form, &d.field, &d.value, lang);
             let dropped: Vec<String> = d
                 .discarded
                 .iter()
-                .map(|v| value_text(c.kind, &d.field, v))
+                .map(|v| value_text(form, &d.field, v, lang))
                 .collect();
             let _ = writeln!(
                 out,

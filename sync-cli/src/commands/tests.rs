@@ -1,9 +1,10 @@
 //! Command tests against real temporary stores (no network).
 
-use fieldsync_schema::{CheckId, FacilityKind, Forms, ReviewState, Role};
+use fieldsync_schema::{CheckId, FacilityKind, FieldValue, Forms, Lang, ReviewState, Role};
 
 use super::edit::Edit;
 use super::record::Record;
+use super::values::parse_sets;
 use super::*;
 use crate::store::Store;
 use crate::test_support::{bakery, edit, new_store};
@@ -11,13 +12,11 @@ use crate::test_support::{bakery, edit, new_store};
 #[test]
 fn sets_are_parsed_with_the_form_and_refusals_name_field_value_rule() {
     let bakery = Forms::builtin().for_kind(FacilityKind::Bakery);
-    let ok = parse_sets(
-        bakery,
-        &["operating=نعم".into(), "bread_price_syp=١٢٥٠".into()],
-    )
-    .expect("valid");
-    assert_eq!(ok["operating"], FieldValue::Bool(true));
-    assert_eq!(ok["bread_price_syp"], FieldValue::Int(1250));
+    let sets = ["operating=نعم".into(), "bread_price_syp=١٢٥٠".into()];
+    let ok = parse_sets(bakery, &sets, Lang::En).expect("valid");
+    assert_eq!(ok.values["operating"], FieldValue::Bool(true));
+    assert_eq!(ok.values["bread_price_syp"], FieldValue::Int(1250));
+    assert_eq!(ok.raw["bread_price_syp"], "١٢٥٠", "kept as typed for audit");
     let cases = [
         (
             "bread_price_syp=cheap",
@@ -28,14 +27,14 @@ fn sets_are_parsed_with_the_form_and_refusals_name_field_value_rule() {
         ("operating", &["field=value"]),
     ];
     for (set, needles) in cases {
-        let err = parse_sets(bakery, &[set.to_owned()]).expect_err(set);
+        let err = parse_sets(bakery, &[set.to_owned()], Lang::En).expect_err(set);
         let msg = format!("{err:#}");
         for needle in needles {
             assert!(msg.contains(needle), "{msg} lacks {needle}");
         }
     }
     let twice = ["operating=yes".to_owned(), "operating=no".to_owned()];
-    assert!(parse_sets(bakery, &twice).is_err());
+    assert!(parse_sets(bakery, &twice, Lang::En).is_err());
 }
 
 #[test]
@@ -72,9 +71,10 @@ fn record_then_list_and_show_round_trip_offline_with_arabic_intact() {
     assert_eq!(json["valid"], true);
     assert_eq!(json["review_state"], "received");
     assert_eq!(json["pending"], true);
-    let text = show::render(stored);
+    let text = show::render(stored, Lang::Ar);
     for needle in [
-        "سعر ربطة الخبز الذي يتقاضاه الفرن فعلاً (ل.س) / Bread price charged per bundle (SYP): 1250",
+        "سعر ربطة الخبز الذي يتقاضاه الفرن فعلاً (ل.س): 1250",
+        "هل الفرن يعمل؟: نعم\n",
         "مخبز الأمل / Al-Amal bakery [DEZ-BAK-014]",
         "35.336, 40.14",
         "20. ",

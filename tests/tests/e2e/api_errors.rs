@@ -62,6 +62,8 @@ fn malformed_bodies_and_messages_and_unknown_ids() -> Result<()> {
         "--site-name",
         "الصوامع المركزية",
         "--set",
+        "structurally_sound=true",
+        "--set",
         "stock_tonnes=1200",
     ])?;
     ana.sync(&server)?;

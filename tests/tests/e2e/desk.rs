@@ -20,6 +20,8 @@ fn record(device: &Device, price: &str) -> Result<String> {
         "--observed-at",
         "2026-11-28T09:30:00+03:00",
         "--set",
+        "operating=yes",
+        "--set",
         &format!("bread_price_syp={price}"),
     ])?;
     Ok(out.trim().to_owned())

@@ -16,6 +16,8 @@ fn record(device: &Device, site: &str) -> Result<String> {
             site,
             "--site-name",
             "صوامع الميادين",
+            "--set",
+            "structurally_sound=true",
         ])?
         .trim()
         .to_owned())

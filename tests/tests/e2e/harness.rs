@@ -123,19 +123,31 @@ impl Device {
         self.home.path()
     }
 
-    /// Runs the CLI with `args` and returns its output, whatever the exit status.
+    /// Runs the CLI with `args` and returns its output, whatever the exit status. Messages
+    /// are in English (`LC_ALL=C.UTF-8`) unless `args` has `--lang`; stdin is empty, so the
+    /// CLI never asks questions.
     ///
     /// # Errors
     /// The process could not be started.
     pub fn run(&self, args: &[&str]) -> Result<Output> {
-        Command::new(cli_binary())
+        self.command(args)
+            .output()
+            .with_context(|| format!("start fieldsync {args:?}"))
+    }
+
+    /// The command [`Device::run`] runs, for tests that change its environment.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(cli_binary());
+        command
             .arg("--home")
             .arg(self.home.path())
             .args(args)
             .env_remove("FIELDSYNC_SERVER")
             .env_remove("FIELDSYNC_HOME")
-            .output()
-            .with_context(|| format!("start fieldsync {args:?}"))
+            .env_remove("FIELDSYNC_LANG")
+            .env_remove("FIELDSYNC_NO_INPUT")
+            .env("LC_ALL", "C.UTF-8");
+        command
     }
 
     /// Runs the CLI and returns stdout, failing with stderr if it exits non-zero.

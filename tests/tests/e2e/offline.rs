@@ -16,6 +16,8 @@ fn record_list_show_offline_and_sync_to_nowhere_keeps_data() -> Result<()> {
             "--site-name",
             "محطة مياه الحويقة",
             "--set",
+            "operating=true",
+            "--set",
             "output_m3h=12٫5",
             "--set",
             "maintenance_status=in_progress",

@@ -54,8 +54,15 @@ fn an_invalid_check_is_stored_flagged_and_its_reasons_show_on_another_device() -
     let server = TestServer::start()?;
     let ana = Device::init("ana", "inspector")?;
     let sara = Device::init("sara", "supervisor")?;
-    // Bakery form v2 requires the bread price while the bakery operates.
-    let invalid = record(&ana, "bakery", "DEZ-BAK-020", &["operating=yes"])?;
+    // `record` refuses a check missing required fields, but `edit` completes a check in
+    // steps: closing the bakery makes `reason_closed` required, and it is still empty.
+    let invalid = record(
+        &ana,
+        "bakery",
+        "DEZ-BAK-020",
+        &["operating=yes", "bread_price_syp=1250"],
+    )?;
+    ana.ok(&["edit", &invalid, "--set", "operating=false"])?;
     let valid = record(&ana, "crossing", "DEZ-CRS-020", &["open=true"])?;
     let offline = ana.json(&["show", &invalid, "--json"])?;
     assert_eq!(offline["valid"], false, "flagged on the device, offline");
@@ -65,14 +72,18 @@ fn an_invalid_check_is_stored_flagged_and_its_reasons_show_on_another_device() -
     assert_eq!(listed(&server, "valid=true")?, [valid.as_str()]);
     let detail = get(&server, &format!("/api/v1/checks/{invalid}"))?;
     assert_eq!(detail["valid"], false);
-    assert_eq!(codes(&detail["violations"]), ["bread_price_syp:required"]);
+    let found = codes(&detail["violations"]);
+    assert!(
+        found.contains(&"reason_closed:required".to_owned()),
+        "{found:?}"
+    );
 
     sara.sync(&server)?;
     let text = sara.ok(&["show", &invalid])?;
     for needle in [
         "غير صالح / INVALID",
-        "field \"bread_price_syp\" is required but has no value",
-        "الحقل «bread_price_syp» مطلوب ولكنه فارغ",
+        "field \"reason_closed\" is required but has no value",
+        "الحقل «reason_closed» مطلوب ولكنه فارغ",
     ] {
         assert!(text.contains(needle), "{needle:?} not in\n{text}");
     }
