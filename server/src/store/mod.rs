@@ -221,6 +221,12 @@ pub trait Store: Send + Sync + 'static {
     /// A database error.
     fn load_check(&self, check: CheckId) -> Result<Option<StoredDoc>, StoreError>;
 
+    /// True when the server has stored `check` (read without the writer).
+    ///
+    /// # Errors
+    /// A database error.
+    fn has_check(&self, check: CheckId) -> Result<bool, StoreError>;
+
     /// Link counts per resolution number; resolutions without links are absent.
     ///
     /// # Errors

@@ -169,6 +169,14 @@ impl Store for SqliteStore {
         self.read(|conn| sqlite_read::load(conn, check))
     }
 
+    fn has_check(&self, check: CheckId) -> Result<bool, StoreError> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached("SELECT 1 FROM documents WHERE check_id = ?1")?
+                .exists([check.to_string()])?)
+        })
+    }
+
     fn resolution_counts(&self) -> Result<BTreeMap<u16, LinkCounts>, StoreError> {
         self.read(sqlite_read::resolution_counts)
     }

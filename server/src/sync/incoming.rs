@@ -2,12 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use automerge::sync::{Message, SyncDoc};
+use automerge::ChangeHash;
+use automerge::sync::{Message, State, SyncDoc};
 use fieldsync_schema::forms::is_valid;
 use fieldsync_schema::sync::{needs_delivery, trust_their_heads};
 use fieldsync_schema::validation::check_violations;
 use fieldsync_schema::wire::DocMessage;
-use fieldsync_schema::{Catalog, CheckDoc, CheckId};
+use fieldsync_schema::{Catalog, Check, CheckDoc, CheckId, LinkSource, Violation};
 
 use super::{
     INTERNAL, INVALID_CHECK, MALFORMED_MESSAGE, Round, TOO_LARGE, put_state, stored_state,
@@ -33,22 +34,107 @@ impl From<StoreError> for Refusal {
     }
 }
 
-fn reject(code: &'static str, message: String) -> Refusal {
-    Refusal::Reject { code, message }
+/// A refusal that does not depend on the store: the message, or the check it makes, is
+/// refused whatever the store holds.
+#[derive(Debug, Clone)]
+pub(super) struct Rejected {
+    /// Stable code ([`MALFORMED_MESSAGE`], [`INVALID_CHECK`], [`TOO_LARGE`], [`INTERNAL`]).
+    pub(super) code: &'static str,
+    /// Human-readable reason naming the check.
+    pub(super) message: String,
 }
+
+impl From<Rejected> for Refusal {
+    fn from(r: Rejected) -> Self {
+        Refusal::Reject {
+            code: r.code,
+            message: r.message,
+        }
+    }
+}
+
+fn reject(code: &'static str, message: String) -> Rejected {
+    Rejected { code, message }
+}
+
+/// A message applied to a document, before anything is written: what to store (if the
+/// document changed), the device's new sync state, and the reply.
+#[derive(Debug, Clone)]
+pub(super) struct Applied {
+    ready: Option<Ready>,
+    state: State,
+    heads: Vec<ChangeHash>,
+    reply: Option<DocMessage>,
+}
+
+/// A changed document ready to store: everything [`SyncBatch::store_check`] needs.
+#[derive(Debug, Clone)]
+struct Ready {
+    check: CheckId,
+    bytes: Vec<u8>,
+    heads: Vec<ChangeHash>,
+    read: Check,
+    links: BTreeMap<u16, LinkSource>,
+    violations: Vec<Violation>,
+    valid: bool,
+}
+
+/// What [`prepare_new`] computed for a check the server did not hold when the round began.
+pub(super) type Prepared = Result<Option<Applied>, Rejected>;
 
 /// Applies `incoming` to the stored document and returns the server's reply, or `None` when
 /// the reply would only confirm that the server now has exactly the device's heads (the
 /// implicit acknowledgement of the protocol).
 ///
 /// The document is stored, with a new `seq`, only if the message changed its heads and it
-/// still reads as a valid check with the message's id; the device's sync state is stored only
-/// when the message is accepted.
+/// still reads as a check with the message's id; the device's sync state is stored only
+/// when the message is accepted. `prepared` is the work done before the round took the
+/// writer ([`prepare_new`]); it is used only if the check is still new (neither the
+/// document nor a sync state stored), else the message is applied here afresh.
 pub(super) fn receive(
     batch: &mut dyn SyncBatch,
     round: &Round<'_>,
     incoming: &DocMessage,
+    prepared: Option<&Prepared>,
 ) -> Result<Option<DocMessage>, Refusal> {
+    let check = incoming.check;
+    if let Some(prepared) = prepared
+        && batch.load(check)?.is_none()
+        && batch.sync_state(round.device, check)?.is_none()
+    {
+        return match prepared {
+            Err(rejected) => Err(rejected.clone().into()),
+            Ok(None) => Ok(None),
+            Ok(Some(applied)) => finish(batch, round, check, applied.clone(), None),
+        };
+    }
+    let message = decode(round, incoming)?;
+    let (mut doc, seq) = load_doc(batch, check)?;
+    let state = stored_state(batch, round.device, check, round.cursor)?;
+    match apply(round, check, message, &mut doc, state, seq.is_some())? {
+        None => Ok(None),
+        Some(applied) => finish(batch, round, check, applied, seq),
+    }
+}
+
+/// The work of [`receive`] for a check the server does not hold, done without the store
+/// (so off the single writer, in parallel with other rounds): decode, apply to an empty
+/// document with a fresh sync state, read, validate, link and save.
+pub(super) fn prepare_new(round: &Round<'_>, incoming: &DocMessage) -> Prepared {
+    let message = decode(round, incoming)?;
+    let mut doc = CheckDoc::empty();
+    apply(
+        round,
+        incoming.check,
+        message,
+        &mut doc,
+        State::new(),
+        false,
+    )
+}
+
+/// The message decoded, after the size limit.
+fn decode(round: &Round<'_>, incoming: &DocMessage) -> Result<Message, Rejected> {
     let check = incoming.check;
     let limit = round.limits.document_bytes;
     if incoming.message.len() > limit {
@@ -61,15 +147,26 @@ pub(super) fn receive(
             ),
         ));
     }
-    let message = Message::decode(&incoming.message).map_err(|e| {
+    Message::decode(&incoming.message).map_err(|e| {
         reject(
             MALFORMED_MESSAGE,
             format!("sync message for check {check} is malformed: {e}"),
         )
-    })?;
+    })
+}
+
+/// Receives `message` into `doc` with the device's `state`; `known` is true when the server
+/// holds the document. `None` when neither side has anything of the check (a device asked
+/// for one the server does not hold): nothing to store, nothing to answer.
+fn apply(
+    round: &Round<'_>,
+    check: CheckId,
+    message: Message,
+    doc: &mut CheckDoc,
+    mut state: State,
+    known: bool,
+) -> Result<Option<Applied>, Rejected> {
     let device_heads = message.heads.clone();
-    let (mut doc, mut seq) = load_doc(batch, check)?;
-    let mut state = stored_state(batch, round.device, check, round.cursor)?;
     let before = doc.heads();
     doc.automerge()
         .sync()
@@ -80,29 +177,50 @@ pub(super) fn receive(
                 format!("sync message for check {check} cannot be applied: {e}"),
             )
         })?;
-    if doc.heads() != before {
-        seq = Some(store_changed(batch, round, check, &mut doc)?);
-    } else if seq.is_none() {
-        // Neither side has anything of this check (a device asked for one the server does
-        // not hold): nothing to store, nothing to answer.
+    let ready = if doc.heads() != before {
+        Some(prepare_store(round, check, doc)?)
+    } else if known {
+        None
+    } else {
         return Ok(None);
-    }
+    };
     trust_their_heads(doc.automerge(), &mut state);
     let reply = doc.automerge().sync().generate_sync_message(&mut state);
-    // The reply brings the device to the stored version (`seq`) with these heads.
-    let sent = seq.map(|seq| Sent {
-        seq,
-        heads: doc.heads(),
-    });
-    put_state(batch, round.device, check, &state, sent)?;
     // A reply that only confirms the device's heads is left out: the device treats a message
     // with no reply and no rejection as acknowledged (see `fieldsync_schema::sync`).
-    Ok(reply
+    let reply = reply
         .filter(|m| needs_delivery(m) || m.heads != device_heads)
         .map(|m| DocMessage {
             check,
             message: m.encode(),
-        }))
+        });
+    Ok(Some(Applied {
+        ready,
+        state,
+        heads: doc.heads(),
+        reply,
+    }))
+}
+
+/// Stores what `applied` changed and the device's sync state, and yields the reply.
+fn finish(
+    batch: &mut dyn SyncBatch,
+    round: &Round<'_>,
+    check: CheckId,
+    applied: Applied,
+    seq: Option<u64>,
+) -> Result<Option<DocMessage>, Refusal> {
+    let seq = match &applied.ready {
+        Some(ready) => Some(write(batch, ready)?),
+        None => seq,
+    };
+    // The reply brings the device to the stored version (`seq`) with these heads.
+    let sent = seq.map(|seq| Sent {
+        seq,
+        heads: applied.heads,
+    });
+    put_state(batch, round.device, check, &applied.state, sent)?;
+    Ok(applied.reply)
 }
 
 /// The stored document and its `seq`, or an empty one for a check the server does not have.
@@ -125,15 +243,10 @@ fn load_doc(batch: &mut dyn SyncBatch, check: CheckId) -> Result<(CheckDoc, Opti
 
 /// Reads a changed document back as a check, validates it against its form version and the
 /// catalog, writes its resolution links (rules, then manual decisions) as the server and
-/// stores it. A check that breaks rules is stored all the same, flagged invalid with its
+/// saves it. A check that breaks rules is stored all the same, flagged invalid with its
 /// violations (and a warning in the log): only a document that no longer reads as a check
 /// at all is refused.
-fn store_changed(
-    batch: &mut dyn SyncBatch,
-    round: &Round<'_>,
-    check: CheckId,
-    doc: &mut CheckDoc,
-) -> Result<u64, Refusal> {
+fn prepare_store(round: &Round<'_>, check: CheckId, doc: &mut CheckDoc) -> Result<Ready, Rejected> {
     let read = doc.read().map_err(|e| {
         reject(
             INVALID_CHECK,
@@ -180,11 +293,25 @@ fn store_changed(
             ),
         ));
     }
+    Ok(Ready {
+        check,
+        bytes,
+        heads,
+        read,
+        links,
+        violations,
+        valid,
+    })
+}
+
+/// Stores a prepared document; returns its new `seq`.
+fn write(batch: &mut dyn SyncBatch, ready: &Ready) -> Result<u64, StoreError> {
+    let read = &ready.read;
     let no_links = BTreeMap::new();
     let seq = batch.store_check(&DocRecord {
-        check,
-        bytes: &bytes,
-        heads: &heads,
+        check: ready.check,
+        bytes: &ready.bytes,
+        heads: &ready.heads,
         kind: read.kind,
         site_id: read.site.id.as_str(),
         site_name_ar: &read.site.name_ar,
@@ -199,12 +326,12 @@ fn store_changed(
         links: if read.deleted.is_some() {
             &no_links
         } else {
-            &links
+            &ready.links
         },
-        violations: &violations,
-        valid,
+        violations: &ready.violations,
+        valid: ready.valid,
         deleted: read.deleted.as_ref(),
     })?;
-    tracing::debug!(%check, seq, links = ?links, "check stored");
+    tracing::debug!(check = %ready.check, seq, links = ?ready.links, "check stored");
     Ok(seq)
 }

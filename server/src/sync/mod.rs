@@ -17,7 +17,7 @@
 mod incoming;
 mod outgoing;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use automerge::ActorId;
 use automerge::sync::State;
@@ -120,9 +120,10 @@ pub fn sync_round(
         },
         held_only: request.receive == Receive::Own,
     };
+    let prepared = prepare_new(store, &round, request)?;
     let mut response = None;
     store.sync_batch(&mut |batch| {
-        response = Some(run(batch, &round, request)?);
+        response = Some(run(batch, &round, request, &prepared)?);
         Ok(())
     })?;
     let response = response.unwrap_or_else(|| SyncResponse {
@@ -145,10 +146,30 @@ pub fn sync_round(
     Ok(response)
 }
 
+/// The checks of `request` the server does not hold yet, prepared before the round takes the
+/// single writer ([`incoming::prepare_new`]): loading nothing, that work (decode, apply,
+/// read, validate, link, save: most of a new check's cost) runs on this request's own
+/// thread, in parallel with other devices' rounds. The writer checks each is still new.
+fn prepare_new(
+    store: &dyn Store,
+    round: &Round<'_>,
+    request: &SyncRequest,
+) -> Result<HashMap<CheckId, incoming::Prepared>, StoreError> {
+    let mut prepared = HashMap::new();
+    for message in &request.messages {
+        if prepared.contains_key(&message.check) || store.has_check(message.check)? {
+            continue;
+        }
+        prepared.insert(message.check, incoming::prepare_new(round, message));
+    }
+    Ok(prepared)
+}
+
 fn run(
     batch: &mut dyn SyncBatch,
     round: &Round<'_>,
     request: &SyncRequest,
+    prepared: &HashMap<CheckId, incoming::Prepared>,
 ) -> Result<SyncResponse, StoreError> {
     let server = server_id(&round.actor);
     if let Some(why) = cursor_unknown(batch, request)? {
@@ -169,7 +190,7 @@ fn run(
     let mut answered = HashSet::new();
     let mut deleted = Vec::new();
     for message in &request.messages {
-        match incoming::receive(batch, round, message) {
+        match incoming::receive(batch, round, message, prepared.get(&message.check)) {
             Ok(reply) => {
                 answered.insert(message.check);
                 messages.extend(reply);
@@ -317,3 +338,7 @@ fn put_state(
 #[cfg(test)]
 #[path = "validation_tests.rs"]
 mod validation_tests;
+
+#[cfg(test)]
+#[path = "prepared_tests.rs"]
+mod prepared_tests;

@@ -16,7 +16,7 @@ use fieldsync_schema::{
 use super::{Limits, sync_round};
 use crate::store::{CheckFilter, SqliteStore, Store};
 
-fn ana() -> Author {
+pub(super) fn ana() -> Author {
     Author {
         name: "ana".into(),
         device: "ana-device".into(),
@@ -25,7 +25,7 @@ fn ana() -> Author {
 }
 
 /// A bakery check with `fields`, made with bakery form v2.
-fn bakery(fields: &[(&str, FieldValue)]) -> CheckDoc {
+pub(super) fn bakery(fields: &[(&str, FieldValue)]) -> CheckDoc {
     let new = NewCheck {
         id: CheckId::new(),
         kind: FacilityKind::Bakery,
@@ -63,7 +63,7 @@ fn raw_manual_link(doc: &mut CheckDoc, number: &str) {
     am.commit();
 }
 
-fn message(doc: &mut CheckDoc) -> DocMessage {
+pub(super) fn message(doc: &mut CheckDoc) -> DocMessage {
     let mut state = automerge::sync::State::new();
     prime(&mut state);
     let check = doc.id().expect("id");
@@ -78,7 +78,7 @@ fn message(doc: &mut CheckDoc) -> DocMessage {
     }
 }
 
-fn request(messages: Vec<DocMessage>) -> SyncRequest {
+pub(super) fn request(messages: Vec<DocMessage>) -> SyncRequest {
     SyncRequest {
         device: DeviceInfo {
             id: "ana-device".into(),
