@@ -10,6 +10,7 @@
 use std::io::{BufWriter, Write};
 
 use clap::ValueEnum;
+use fieldsync_schema::forms::FieldType;
 use fieldsync_schema::{Check, Conflict, FacilityKind, FieldValue, Forms, Violation};
 use serde::Serialize;
 use serde::ser::{SerializeSeq as _, Serializer as _};
@@ -122,9 +123,9 @@ pub fn export_to(
     match format {
         Format::Csv => {
             out.write_all(BOM)?;
-            let fields = field_columns();
-            let mut csv = csv_writer(&mut out, &fields)?;
-            visit(&mut |stored| Ok(csv.write_record(csv_row(stored, &fields))?))?;
+            let sources = column_sources();
+            let mut csv = csv_writer(&mut out, &field_columns())?;
+            visit(&mut |stored| Ok(csv.write_record(csv_row(stored, &sources))?))?;
             csv.flush()?;
         }
         Format::Json => {
@@ -150,17 +151,42 @@ fn csv_writer<W: Write>(out: W, fields: &[String]) -> csv::Result<csv::Writer<W>
     Ok(writer)
 }
 
-/// Every field name of every built-in form, in kind and form order, without repeats.
+/// The CSV column names after [`FIXED_COLUMNS`]: every field name of every built-in form, in
+/// kind and form order, without repeats; a `datetime` field is followed by `NAME_utc`, its
+/// instant in UTC (the field itself keeps the offset it was typed with, so its calendar date
+/// never shifts).
 pub fn field_columns() -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
+    column_sources()
+        .into_iter()
+        .map(|(name, utc)| if utc { format!("{name}_utc") } else { name })
+        .collect()
+}
+
+/// What fills each column of [`field_columns`], in order: a field's value (`false`), or a
+/// datetime field's instant in UTC (`true`).
+fn column_sources() -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = Vec::new();
     for kind in FacilityKind::ALL {
         for field in &Forms::builtin().for_kind(kind).fields {
-            if !names.contains(&field.name) {
-                names.push(field.name.clone());
+            if !out.iter().any(|(name, _)| *name == field.name) {
+                out.push((field.name.clone(), false));
+                if field.field_type == FieldType::Datetime {
+                    out.push((field.name.clone(), true));
+                }
             }
         }
     }
-    names
+    out
+}
+
+/// A datetime value's instant in UTC (`2026-03-29T07:15:00Z`), or nothing if it does not read.
+fn utc_cell(value: &FieldValue) -> String {
+    match value {
+        FieldValue::Text(t) => fieldsync_schema::input::parse_datetime(t)
+            .map(|at| at.utc().to_string())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
 }
 
 /// The CSV export of checks already in memory: BOM, header, one row per check (the same
@@ -169,18 +195,18 @@ pub fn field_columns() -> Vec<String> {
 /// # Errors
 /// A CSV writer failure (not expected when writing to memory).
 pub fn to_csv(checks: &[StoredCheck]) -> anyhow::Result<Vec<u8>> {
-    let fields = field_columns();
+    let sources = column_sources();
     let mut out = BOM.to_vec();
-    let mut writer = csv_writer(&mut out, &fields)?;
+    let mut writer = csv_writer(&mut out, &field_columns())?;
     for stored in checks {
-        writer.write_record(csv_row(stored, &fields))?;
+        writer.write_record(csv_row(stored, &sources))?;
     }
     writer.flush()?;
     drop(writer);
     Ok(out)
 }
 
-fn csv_row(stored: &StoredCheck, fields: &[String]) -> Vec<String> {
+fn csv_row(stored: &StoredCheck, sources: &[(String, bool)]) -> Vec<String> {
     let c = &stored.check;
     let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
     let text = |t: Option<&str>| text_cell(t.unwrap_or_default());
@@ -205,9 +231,12 @@ fn csv_row(stored: &StoredCheck, fields: &[String]) -> Vec<String> {
         text(Some(&violation_codes(stored))),
         text(Some(&c.notes)),
     ];
-    let values = fields
-        .iter()
-        .map(|name| c.fields.get(name).map(cell).unwrap_or_default());
+    let values = sources.iter().map(|(name, utc)| {
+        c.fields
+            .get(name)
+            .map(|v| if *utc { utc_cell(v) } else { cell(v) })
+            .unwrap_or_default()
+    });
     fixed.into_iter().chain(values).collect()
 }
 

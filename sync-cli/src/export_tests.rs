@@ -100,3 +100,37 @@ fn a_document_that_is_not_a_check_is_skipped_and_the_rest_exported_in_order() {
         assert_eq!(ids, [early.to_string(), late.to_string()], "{format:?}");
     }
 }
+
+#[test]
+fn a_datetime_field_is_exported_as_typed_and_in_utc_and_its_date_does_not_shift() {
+    let (_home, mut store) = new_store("ana", Role::Inspector);
+    Record {
+        kind: "fuel_station".into(),
+        set: vec![
+            "operating=yes".into(),
+            "last_delivery_at=2026-03-29T02:30+05:45".into(),
+        ],
+        ..bakery(&[])
+    }
+    .record(&mut store)
+    .expect("record");
+    let (csv, _) = export(&store, Format::Csv);
+    let mut reader = csv::Reader::from_reader(&csv[BOM.len()..]);
+    let header = reader.headers().expect("header").clone();
+    let row = reader.records().next().expect("a row").expect("row");
+    let col = |name: &str| {
+        let i = header.iter().position(|h| h == name).expect(name);
+        row[i].to_owned()
+    };
+    assert_eq!(col("last_delivery_at"), "2026-03-29T02:30:00+05:45");
+    assert_eq!(col("last_delivery_at_utc"), "2026-03-28T20:45:00Z");
+    let at = header
+        .iter()
+        .position(|h| h == "last_delivery_at")
+        .expect("col");
+    assert_eq!(
+        header.get(at + 1),
+        Some("last_delivery_at_utc"),
+        "side by side"
+    );
+}
