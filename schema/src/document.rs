@@ -10,7 +10,7 @@
 //! | `form` | map `{id, version}` | form the check was made with |
 //! | `site` | map `{id, name_ar, name_en?, lat?, lon?}` | |
 //! | `fields` | map field name -> scalar | one key per form field |
-//! | `notes` | text | character-level merge of concurrent notes |
+//! | `notes` | text | an edit replaces the whole text; concurrent rewrites are both kept, side by side |
 //! | `resolutions` | map `"16"` -> str | links, recomputed from rules and `manual_links` by the server (and by a device after an edit); the value says what made the link: `"rule:<rule id>"` or `"manual:<supervisor>"` (`true` in documents from before provenance) |
 //! | `manual_links` | map `"7"` -> `{linked, by, at, comment?}` | supervisors' link decisions, which win over rules: `linked` true adds the link, false removes it. One map per number, replaced whole, so the latest decision on a number wins and decisions on different numbers merge |
 //! | `review` | map `{state, by?, at?, comment?, reviewed_heads?}` | latest decision; `reviewed_heads` are the heads the supervisor saw (hex, space-separated) |
@@ -202,8 +202,13 @@ impl CheckDoc {
         }
         if let Some(notes) = &edit.notes {
             let obj = self.obj(&ROOT, "notes")?;
-            if self.doc.text(&obj)? != *notes {
-                self.doc.update_text(&obj, notes)?;
+            let old = self.doc.text(&obj)?;
+            if old != *notes {
+                // Replaced whole, not diffed: two devices that rewrite the notes offline each
+                // keep their text intact side by side after the merge, instead of a diff of
+                // one interleaved into the other's characters.
+                let len = isize::try_from(self.doc.length(&obj)).unwrap_or(isize::MAX);
+                self.doc.splice_text(&obj, 0, len, notes)?;
                 changed = true;
             }
         }

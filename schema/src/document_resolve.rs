@@ -78,6 +78,8 @@ impl CheckDoc {
         self.register_author(author)?;
         let fields = self.obj(&ROOT, "fields")?;
         self.doc.put(&fields, field, to_scalar(value))?;
+        // Text typed for a value that lost no longer describes the field.
+        self.put_raw(field, None)?;
         self.push_decision(&decision)?;
         self.commit("resolve conflict");
         Ok(decision)

@@ -320,3 +320,55 @@ fn concurrent_reviews_read_in_time_order() {
         assert_eq!(comments, ["first", "second"]);
     }
 }
+
+#[test]
+fn two_offline_rewrites_of_the_notes_are_both_kept_whole() {
+    let mut new = new_bakery();
+    new.notes = "الباب مغلق".into();
+    let ana = author("ana", Role::Inspector);
+    let mut a = CheckDoc::create(&new, &form(), &ana, ActorId::random()).expect("create");
+    let mut b = CheckDoc::load(&a.save()).expect("load");
+    b.set_actor(ActorId::random());
+    let notes = |text: &str| CheckEdit {
+        fields: BTreeMap::new(),
+        notes: Some(text.into()),
+    };
+    a.edit(&ana, &notes("الفرن يعمل بشكل جيد")).expect("edit a");
+    b.edit(&author("bilal", Role::Inspector), &notes("نقص في الطحين"))
+        .expect("edit b");
+    merge_both(&mut a, &mut b);
+    let (na, nb) = (a.read().expect("a").notes, b.read().expect("b").notes);
+    assert_eq!(na, nb);
+    assert!(
+        na.contains("الفرن يعمل بشكل جيد") && na.contains("نقص في الطحين"),
+        "both texts intact: {na:?}"
+    );
+    assert!(!na.contains("الباب مغلق"), "the old text is gone: {na:?}");
+}
+
+#[test]
+fn resolving_a_conflict_drops_the_text_typed_for_a_losing_value() {
+    let ana = author("ana", Role::Inspector);
+    let mut a = CheckDoc::create(&new_bakery(), &form(), &ana, ActorId::random()).expect("create");
+    let mut b = CheckDoc::load(&a.save()).expect("load");
+    b.set_actor(ActorId::random());
+    let typed = BTreeMap::from([("bread_price_syp".to_owned(), "٢٠٠٠".to_owned())]);
+    a.edit_with_raw(
+        &ana,
+        &edit(&[("bread_price_syp", FieldValue::Int(2000))]),
+        &typed,
+    )
+    .expect("edit a");
+    b.edit(
+        &author("bilal", Role::Inspector),
+        &edit(&[("bread_price_syp", FieldValue::Int(1800))]),
+    )
+    .expect("edit b");
+    merge_both(&mut a, &mut b);
+    let sara = author("sara", Role::Supervisor);
+    a.resolve(&sara, "bread_price_syp", &FieldValue::Int(1800))
+        .expect("resolve");
+    let read = a.read().expect("read");
+    assert_eq!(read.fields["bread_price_syp"], FieldValue::Int(1800));
+    assert!(!read.raw.contains_key("bread_price_syp"), "{:?}", read.raw);
+}

@@ -69,6 +69,8 @@ pub struct HttpTransport {
     /// The server's base URL, without a trailing `/`.
     base: String,
     url: String,
+    /// True once a sync round got a readable answer from the server.
+    reached: bool,
 }
 
 impl HttpTransport {
@@ -85,7 +87,14 @@ impl HttpTransport {
             agent,
             url: format!("{base}/api/v1/sync"),
             base,
+            reached: false,
         }
+    }
+
+    /// True once a round got a readable answer: the device has reached this server, even if
+    /// a later round failed.
+    pub fn reached(&self) -> bool {
+        self.reached
     }
 
     /// The ids of the checks the server holds at `site` (`GET /api/v1/checks?site=`).
@@ -175,6 +184,7 @@ impl Transport for HttpTransport {
         }
         let parsed: SyncResponse =
             serde_json::from_slice(&bytes).map_err(|e| bad(format!("HTTP {status}: {e}")))?;
+        self.reached = true;
         Ok(Exchange {
             response: parsed,
             bytes_up: body.len() as u64,
@@ -233,6 +243,68 @@ fn refused(url: &str, status: u16, body: &[u8]) -> SyncClientError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Answers one HTTP request with a minimal sync response, then stops listening.
+    fn answer_once() -> String {
+        use std::io::{BufRead as _, BufReader};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        std::thread::spawn(move || {
+            let (stream, _) = listener.accept().expect("accept");
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).expect("header");
+                let lower = line.to_ascii_lowercase();
+                if let Some(v) = lower.strip_prefix("content-length:") {
+                    length = v.trim().parse().expect("length");
+                }
+                if line == "\r\n" {
+                    break;
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).expect("body");
+            let reply = br#"{"server":"0123456789abcdef","cursor":0}"#;
+            let mut stream = stream;
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                reply.len()
+            );
+            stream.write_all(head.as_bytes()).expect("head");
+            stream.write_all(reply).expect("reply");
+        });
+        url
+    }
+
+    fn empty_request() -> SyncRequest {
+        SyncRequest {
+            device: fieldsync_schema::wire::DeviceInfo {
+                id: "d".into(),
+                user: "u".into(),
+                role: fieldsync_schema::Role::Inspector,
+            },
+            cursor: 0,
+            horizon: None,
+            receive: Default::default(),
+            messages: Vec::new(),
+            window: None,
+        }
+    }
+
+    #[test]
+    fn a_server_that_answered_once_counts_as_reached_even_after_a_failed_round() {
+        let mut transport = HttpTransport::new(&answer_once());
+        assert!(!transport.reached());
+        transport.exchange(&empty_request()).expect("first round");
+        assert!(transport.reached());
+        assert!(transport.exchange(&empty_request()).is_err(), "server gone");
+        assert!(
+            transport.reached(),
+            "still reached: the URL is worth keeping"
+        );
+    }
 
     #[test]
     fn refusals_carry_the_error_body_message() {

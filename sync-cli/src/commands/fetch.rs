@@ -57,8 +57,10 @@ impl Fetch {
         let mut progress = Progress::new();
         let outcome = sync_rounds::run_fetching(&mut store, &mut transport, &mut progress, &wanted);
         progress.finish();
+        if transport.reached() {
+            store.db().set_server_url(&server)?;
+        }
         let summary = outcome.with_context(|| format!("fetching from {server}"))?;
-        store.db().set_server_url(&server)?;
         eprintln!("{}", summary_line(&summary));
         let missing = missing(&store, &wanted)?;
         if !missing.is_empty() {

@@ -75,6 +75,7 @@ impl Link {
         store.write(|db| {
             let id = db.resolve(&self.id)?;
             let mut doc = db.load_existing(id)?.doc;
+            super::refuse_deleted(&doc, id)?;
             doc.set_actor(meta.actor.clone());
             doc.decide_links(&author, &decisions, self.comment.trim())?;
             refresh_links(&mut doc, &author)?;

@@ -39,8 +39,11 @@ impl Sync {
         let mut progress = Progress::new();
         let outcome = sync_rounds::run_observed(&mut store, &mut transport, &mut progress);
         progress.finish();
+        // Remembered once any round was answered, even if a later one failed (a cut link).
+        if transport.reached() {
+            store.db().set_server_url(&server)?;
+        }
         let summary = outcome.with_context(|| format!("syncing with {server}"))?;
-        store.db().set_server_url(&server)?;
         eprintln!("{}", summary_line(&summary));
         if !summary.rejected.is_empty() {
             bail!(
