@@ -58,6 +58,7 @@ fn migrations() -> Vec<M<'static>> {
         M::up_with_hook(include_str!("migrations/004_index.sql"), index::backfill),
         M::up(include_str!("migrations/005_horizon.sql")),
         M::up_with_hook(include_str!("migrations/006_view.sql"), view::backfill),
+        M::up(include_str!("migrations/007_view_version.sql")),
     ]
 }
 
@@ -205,6 +206,7 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         Migrations::new(migrations).to_latest(&mut conn)?;
+        view::refresh(&mut conn)?;
         Ok(Store { conn })
     }
 

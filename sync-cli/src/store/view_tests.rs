@@ -149,3 +149,34 @@ fn migration_006_fills_the_views_of_documents_stored_before_it() {
     );
     assert_eq!(walked(&store), want);
 }
+
+#[test]
+fn views_of_an_older_layout_are_rewritten_once_at_open() {
+    let (a, ana, _b) = store_with_a_conflict();
+    let want = walked(&ana);
+    ana.conn
+        .execute(
+            "UPDATE documents SET view_version = 1, view = '{\"old\": \"layout\"}'",
+            [],
+        )
+        .expect("age the views");
+    ana.conn
+        .execute("UPDATE meta SET view_version = 1", [])
+        .expect("age the store");
+    drop(ana);
+    let reopened = Store::open(a.path()).expect("reopen");
+    assert!(
+        views(&reopened).iter().all(
+            |(v, n)| v.as_deref().is_some_and(|v| v.contains("\"check\""))
+                && *n == Some(VIEW_VERSION)
+        ),
+        "{:?}",
+        views(&reopened)
+    );
+    let reached: i64 = reopened
+        .conn
+        .query_row("SELECT view_version FROM meta", [], |r| r.get(0))
+        .expect("meta");
+    assert_eq!(reached, VIEW_VERSION);
+    assert_eq!(walked(&reopened), want);
+}
