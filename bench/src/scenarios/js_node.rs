@@ -134,6 +134,7 @@ impl JsServer {
             let tail = Arc::clone(&stderr);
             std::thread::spawn(move || {
                 for line in BufReader::new(err).lines().map_while(Result::ok) {
+                    eprintln!("[js server] {line}");
                     let mut tail = lock(&tail);
                     if tail.len() == 20 {
                         tail.pop_front();
