@@ -30,11 +30,11 @@
 // import costs ~0.5 ms at first and 30 to 70 ms later. Batching does not remove that cost (it
 // is automerge-repo's and V8's, and the server and `reconnect` pay it too), but the server
 // works while the client imports, as it would for a real client adding documents over time.
-// Batches are small (100) because the server gives each document it is receiving 60 s to
-// arrive (`DocHandle.whenReady`, `timeoutDelay`); past that the rejection is unhandled and the
-// server process exits. With 500 per batch on a loaded machine it did (at ~6,000 documents):
-// 1,000 documents in flight at 60 ms or more each. Every document still goes through
-// `repo.import` and the same sync; `initial`'s 200 documents per device are two batches.
+// Batches are small (100) to keep few documents in flight at the server, which gives each
+// document it is receiving 60 s to arrive (`DocHandle.whenReady`, `timeoutDelay`) and exits on
+// the unhandled rejection past that (see server.mjs): on a loaded machine it did with 500 per
+// batch, and once with 100. Every document still goes through `repo.import` and the same
+// sync; `initial`'s 200 documents per device are two batches.
 import fs from "node:fs"
 import path from "node:path"
 import readline from "node:readline"
