@@ -182,10 +182,13 @@ fn pump(
             match from.read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => {
+                    // Counted before forwarding: counted after, the reply could reach the
+                    // device (and the harness read the counters) before this thread ran
+                    // again (seen: `idle` with 0 bytes up, 187 down, on a loaded machine).
+                    counter.fetch_add(n as u64, Ordering::SeqCst);
                     if to.write_all(&buf[..n]).is_err() {
                         break;
                     }
-                    counter.fetch_add(n as u64, Ordering::SeqCst);
                 }
                 Err(_) => break,
             }

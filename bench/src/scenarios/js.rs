@@ -13,7 +13,8 @@
 //! automerge-repo-sync-server (it announces nothing, clients sync the documents they hold),
 //! so no device receives other devices' checks on either side.
 //!
-//! `bench/js/node_modules` is installed with `npm ci` when missing.
+//! `bench/js/node_modules` is installed with `npm ci` (or `npm install` if that fails) when
+//! missing.
 
 use std::time::Duration;
 
@@ -21,7 +22,8 @@ use anyhow::Context as _;
 use fieldsync_schema::wire::Receive;
 use serde_json::Value;
 
-use super::js_node::{JsServer, client_once, ensure_node_modules, js_initial, write_docs};
+use super::js_initial::js_initial;
+use super::js_node::{JsServer, client_once, ensure_node_modules, write_docs};
 use super::{Options, make_devices, progress, steady, sync_all_at_once};
 use crate::proxy::Proxy;
 use crate::report::Report;
@@ -264,7 +266,7 @@ fn steady_pair(options: &Options, which: Which) -> anyhow::Result<Report> {
     let edit_at = (which == Which::OneEdit).then_some(docs / 2);
     let (dirs, saved, edit) = write_docs(&root.path().join("docs"), 1, docs, edit_at)?;
     report.set("js_saved_bytes", saved, "B");
-    let server = JsServer::start(&root.path().join("server"))?;
+    let mut server = JsServer::start(&root.path().join("server"))?;
     let direct = server.url.replace("http://", "ws://");
     let storage = root.path().join("client/storage");
     let urls = root.path().join("urls.json");
@@ -273,7 +275,7 @@ fn steady_pair(options: &Options, which: Which) -> anyhow::Result<Report> {
         "automerge-repo: pushing {docs} checks from one device (not timed)"
     ));
     let (push, push_process_s) =
-        client_once(&[&"push", &direct, &storage, dir, &urls]).context("JS push")?;
+        client_once(&[&"push", &direct, &storage, dir, &urls], &mut server).context("JS push")?;
     report.set_f(
         "js_first_push_s",
         f(&push, "wall_s"),
@@ -290,8 +292,11 @@ fn steady_pair(options: &Options, which: Which) -> anyhow::Result<Report> {
         let file = root.path().join("edit.change");
         std::fs::write(&file, &change)?;
         let index = docs / 2;
-        client_once(&[&"edit", &"-", &storage, &urls, &index.to_string(), &file])
-            .context("JS edit")?;
+        client_once(
+            &[&"edit", &"-", &storage, &urls, &index.to_string(), &file],
+            &mut server,
+        )
+        .context("JS edit")?;
         report.set(
             "js_edit_change_bytes",
             change.len() as u64,
@@ -301,12 +306,11 @@ fn steady_pair(options: &Options, which: Which) -> anyhow::Result<Report> {
     let proxy = Proxy::start(&server.url, None)?;
     let ws = proxy.url.replace("http://", "ws://");
     let (up0, down0) = proxy.bytes();
-    let result = client_once(&[&"reconnect", &ws, &storage, &urls]);
+    let result = client_once(&[&"reconnect", &ws, &storage, &urls], &mut server);
     // Lets the last frames (acks, keep-alives in flight) be counted.
     std::thread::sleep(Duration::from_millis(100));
     let (up1, down1) = proxy.bytes();
     drop(proxy);
-    let mut server = server;
     let crashed = server.exited();
     server.stop();
     let (again, process_s) = match result {

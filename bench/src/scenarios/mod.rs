@@ -6,6 +6,7 @@ pub mod export;
 pub mod gprs;
 pub mod initial;
 pub mod js;
+mod js_initial;
 mod js_node;
 pub mod steady;
 
