@@ -26,15 +26,9 @@ pub use date::{DateError, DateRule, parse_date};
 pub use datetime::{DateTimeError, DateTimeRule, LocalWithOffset, parse_datetime};
 pub use number::{Number, NumberError, NumberRule, ParsedNumber, parse_number, parse_whole};
 
-/// The language of a user-facing error message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Lang {
-    /// English, the language of `Display`.
-    #[default]
-    En,
-    /// Arabic.
-    Ar,
-}
+/// The language of a user-facing error message: the same [`crate::forms::Lang`] that forms
+/// use for labels and violations (`Display` of these errors is English).
+pub use crate::forms::Lang;
 
 /// Whether `c` is an invisible formatting character that keyboards, RTL editors and
 /// copy-paste slip into text: the bidi marks and embeddings (U+200E, U+200F, U+061C,
