@@ -6,17 +6,10 @@ use automerge::transaction::Transactable;
 use automerge::{ActorId, ROOT};
 
 use crate::{
-    Author, CheckDoc, CheckEdit, CheckId, DocError, FacilityKind, FieldValue, FormRef, NewCheck,
-    Role, Site,
+    CheckDoc, CheckEdit, CheckId, DocError, FacilityKind, FieldValue, NewCheck, Role, Site,
 };
 
-fn author(name: &str, role: Role) -> Author {
-    Author {
-        name: name.into(),
-        device: format!("{name}-device"),
-        role,
-    }
-}
+use crate::document_tests::{author, form};
 
 fn base() -> CheckDoc {
     let new = NewCheck {
@@ -33,13 +26,9 @@ fn base() -> CheckDoc {
         fields: BTreeMap::from([("bread_price_syp".to_owned(), FieldValue::Int(1250))]),
         notes: String::new(),
     };
-    let form = FormRef {
-        id: "bakery".into(),
-        version: 1,
-    };
     CheckDoc::create(
         &new,
-        &form,
+        &form(),
         &author("ana", Role::Inspector),
         ActorId::random(),
     )

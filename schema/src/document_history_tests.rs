@@ -5,17 +5,11 @@ use std::collections::BTreeMap;
 use automerge::ActorId;
 
 use crate::{
-    Author, CheckDoc, CheckEdit, CheckId, FacilityKind, FieldValue, FormRef, HistoryItem, NewCheck,
-    ReviewState, Role, Site,
+    CheckDoc, CheckEdit, CheckId, FacilityKind, FieldValue, HistoryItem, NewCheck, ReviewState,
+    Role, Site,
 };
 
-fn author(name: &str, role: Role) -> Author {
-    Author {
-        name: name.into(),
-        device: format!("{name}-device"),
-        role,
-    }
-}
+use crate::document_tests::{author, form};
 
 fn create() -> CheckDoc {
     let new = NewCheck {
@@ -32,13 +26,9 @@ fn create() -> CheckDoc {
         fields: BTreeMap::from([("bread_price_syp".to_owned(), FieldValue::Int(1250))]),
         notes: "a".into(),
     };
-    let form = FormRef {
-        id: "bakery".into(),
-        version: 1,
-    };
     CheckDoc::create(
         &new,
-        &form,
+        &form(),
         &author("ana", Role::Inspector),
         ActorId::random(),
     )
