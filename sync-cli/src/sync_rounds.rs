@@ -305,7 +305,7 @@ fn next_batch(
 fn fetch_messages(db: Db<'_>, wanted: &[CheckId]) -> anyhow::Result<VecDeque<Outgoing>> {
     let mut out = VecDeque::new();
     for &id in wanted.iter().collect::<BTreeSet<_>>() {
-        if db.load(id)?.is_some() {
+        if db.holds(id)? {
             continue;
         }
         let mut empty = CheckDoc::empty();

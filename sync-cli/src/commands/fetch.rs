@@ -89,7 +89,7 @@ fn parse_ids(raw: &[String]) -> anyhow::Result<Vec<CheckId>> {
 fn missing(store: &crate::store::Store, wanted: &[CheckId]) -> anyhow::Result<Vec<CheckId>> {
     let mut out = Vec::new();
     for &id in wanted {
-        if store.db().load(id)?.is_none() && !out.contains(&id) {
+        if !store.db().holds(id)? && !out.contains(&id) {
             out.push(id);
         }
     }

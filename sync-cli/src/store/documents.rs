@@ -140,6 +140,17 @@ impl Db<'_> {
         read_check(&id.to_string(), &self.load_existing(id)?)
     }
 
+    /// True when the store holds a document for `id` (nothing is loaded).
+    ///
+    /// # Errors
+    /// SQLite failures.
+    pub fn holds(&self, id: CheckId) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM documents WHERE check_id = ?1")?
+            .exists([id.to_string()])?)
+    }
+
     /// Stores a newly recorded document (never synced).
     ///
     /// # Errors
