@@ -14,6 +14,8 @@
 //!   `seeds/`, their English titles, kinds and deadlines; [`link_rules`]: the data-driven
 //!   linking rules (by kind and by value); [`links`]: link provenance and supervisors'
 //!   manual link decisions, which win over rules.
+//! - [`record`]: a check as exports and reports read it, with its conflicts and violations,
+//!   and the filter (kind, resolution, review state, dates, site) both sides apply.
 //! - [`validation`]: everything that makes a stored check `invalid` (form rules, manual
 //!   links to resolutions that do not exist), computed alike by the server and the CLI.
 //! - [`forms`]: per-kind, versioned forms as data (`schema/forms/<id>/v<N>.toml`): value
@@ -51,6 +53,7 @@ pub mod input;
 pub mod kind;
 pub mod link_rules;
 pub mod links;
+pub mod record;
 pub mod resolutions;
 pub mod sync;
 pub mod time;
@@ -73,6 +76,7 @@ pub use ids::{CheckId, SiteId};
 pub use kind::FacilityKind;
 pub use link_rules::LinkRule;
 pub use links::{LinkSource, ManualLink};
+pub use record::{CheckRecord, RecordFilter, TimeBound};
 pub use resolutions::{Resolution, SeedError};
 pub use time::ObservedAt;
 pub use value::FieldValue;

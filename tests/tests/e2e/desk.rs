@@ -248,12 +248,7 @@ fn a_deleted_check_stays_deleted_after_a_stale_device_syncs() -> Result<()> {
     assert!(refused.contains("only a supervisor"), "{refused}");
     sara.ok(&["delete", &id, "--reason", "duplicate of another visit"])?;
     sara.sync(&server)?;
-    let api = |path: &str| -> Result<Value> {
-        Ok(ureq::get(&format!("{}{path}", server.url()))
-            .call()?
-            .body_mut()
-            .read_json()?)
-    };
+    let api = |path: &str| server.get_json(path);
     assert_eq!(
         api("/api/v1/checks")?,
         Value::Array(vec![]),

@@ -74,6 +74,41 @@ impl TestServer {
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
+
+    /// `GET path` (e.g. `/api/v1/checks?valid=false`) as a supervisor would read it: the
+    /// status and the body's bytes, whatever the status. Read endpoints' tests go through
+    /// here so that the way a reader authenticates is decided in one place.
+    ///
+    /// # Errors
+    /// The request could not be sent or its body not read.
+    pub fn get(&self, path: &str) -> Result<(u16, Vec<u8>)> {
+        let mut response = ureq::get(&format!("{}{path}", self.url()))
+            .config()
+            .http_status_as_error(false)
+            .build()
+            .call()
+            .with_context(|| format!("GET {path}"))?;
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(1 << 30)
+            .read_to_vec()
+            .with_context(|| format!("GET {path}: body"))?;
+        Ok((status, body))
+    }
+
+    /// `GET path` answered 200 with JSON: the parsed body.
+    ///
+    /// # Errors
+    /// Another status (named with the body), or a body that is not JSON.
+    pub fn get_json(&self, path: &str) -> Result<serde_json::Value> {
+        let (status, body) = self.get(path)?;
+        if status != 200 {
+            bail!("GET {path}: {status} {}", String::from_utf8_lossy(&body));
+        }
+        serde_json::from_slice(&body).with_context(|| format!("GET {path}: not JSON"))
+    }
 }
 
 impl Drop for TestServer {

@@ -2,7 +2,6 @@
 
 use crate::harness::{Device, TestServer};
 use anyhow::Result;
-use serde_json::Value;
 
 #[test]
 fn cli_lists_42_resolutions_in_arabic_and_english() -> Result<()> {
@@ -41,10 +40,7 @@ fn server_lists_resolutions_with_counts() -> Result<()> {
         "open=false",
     ])?;
     ana.sync(&server)?;
-    let body: Value = ureq::get(&format!("{}/api/v1/resolutions", server.url()))
-        .call()?
-        .body_mut()
-        .read_json()?;
+    let body = server.get_json("/api/v1/resolutions")?;
     let list = body.as_array().expect("array");
     assert_eq!(list.len(), 42);
     let seven = list

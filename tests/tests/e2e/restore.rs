@@ -45,11 +45,7 @@ fn ids(device: &Device) -> Result<Vec<String>> {
 }
 
 fn server_ids(server: &TestServer) -> Result<Vec<String>> {
-    let body: Value = ureq::get(&format!("{}/api/v1/checks", server.url()))
-        .call()?
-        .body_mut()
-        .read_json()?;
-    Ok(sorted_ids(&body))
+    Ok(sorted_ids(&server.get_json("/api/v1/checks")?))
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {
