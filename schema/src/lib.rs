@@ -16,6 +16,9 @@
 //!   manual link decisions, which win over rules.
 //! - [`record`]: a check as exports and reports read it, with its conflicts and violations,
 //!   and the filter (kind, resolution, review state, dates, site) both sides apply.
+//! - [`report`]: follow-up reports per resolution (checks, sites, review states, key
+//!   findings per facility kind, latest check per site, open conflicts) built from a stream
+//!   of records, rendered as JSON, Markdown and a self-contained HTML page.
 //! - [`validation`]: everything that makes a stored check `invalid` (form rules, manual
 //!   links to resolutions that do not exist), computed alike by the server and the CLI.
 //! - [`forms`]: per-kind, versioned forms as data (`schema/forms/<id>/v<N>.toml`): value
@@ -54,6 +57,7 @@ pub mod kind;
 pub mod link_rules;
 pub mod links;
 pub mod record;
+pub mod report;
 pub mod resolutions;
 pub mod sync;
 pub mod time;
