@@ -59,8 +59,8 @@ fn the_fixture_has_exactly_one_invalid_check() {
 #[test]
 fn totals_and_resolutions_are_counted_by_hand() {
     let report = report(RecordFilter::default());
-    // 15 checks, less B6 (deleted) = 14 covered; O1 is linked to nothing.
-    assert_eq!((report.checks, report.unlinked), (14, 1));
+    // 16 checks, less B6 (deleted) = 15 covered; W1, W4 and O1 are linked to nothing.
+    assert_eq!((report.checks, report.unlinked), (15, 3));
     let numbers: Vec<u16> = report.resolutions.iter().map(|r| r.number).collect();
     assert_eq!(numbers, [7, 12, 14, 16, 20]);
     let r16 = resolution(&report, 16);
@@ -80,6 +80,35 @@ fn totals_and_resolutions_are_counted_by_hand() {
     assert_eq!((r20.checks, r20.invalid, r20.sites), (3, 0, 2));
     assert_eq!((r20.review.approved, r20.review.received), (2, 1));
     assert_eq!(resolution(&report, 7).review.edited, 1);
+    // Linked: W2 (approved) at WAT-2 and W3 (received) at WAT-1; W1 and W4 are not.
+    let r14 = resolution(&report, 14);
+    assert_eq!(
+        (
+            r14.checks,
+            r14.sites,
+            r14.review.approved,
+            r14.review.received
+        ),
+        (2, 2, 1, 1)
+    );
+    // Its kinds: the catalog's (water stations) and its checks'.
+    let kinds = |n: u16| -> Vec<FacilityKind> {
+        resolution(&report, n)
+            .kinds
+            .iter()
+            .map(|k| k.kind)
+            .collect()
+    };
+    assert_eq!(kinds(14), [FacilityKind::WaterStation]);
+    // 20 is about bakeries and fuel stations; no fuel station was checked.
+    assert_eq!(kinds(20), [FacilityKind::Bakery, FacilityKind::FuelStation]);
+    let fuel = kind(resolution(&report, 20), FacilityKind::FuelStation);
+    assert_eq!(fuel.sites, 0);
+    assert!(
+        fuel.figures
+            .iter()
+            .all(|f| f.value.is_none() && f.reporting == 0)
+    );
     assert_eq!(
         resolution(&report, 14).text_ar,
         Catalog::builtin().get(14).expect("14").text_ar
@@ -89,28 +118,44 @@ fn totals_and_resolutions_are_counted_by_hand() {
 #[test]
 fn latest_check_per_site_is_the_last_observed_then_the_greatest_id() {
     let report = report(RecordFilter::default());
-    let latest = |n: u16| -> Vec<(String, CheckId)> {
+    let latest = |n: u16| -> Vec<(String, CheckId, bool)> {
         resolution(&report, n)
             .latest
             .iter()
-            .map(|l| (l.site_id.to_string(), l.check))
+            .map(|l| (l.site_id.to_string(), l.check, l.linked))
             .collect()
     };
     // BAK-1: B2 (03-10) over B1 (03-01); BAK-3: B4 and B5 at the same instant, B5's id is
-    // greater; under 20, B5 is not linked so B4 is the latest.
-    let own = |site: &str, n| (site.to_owned(), id(n));
+    // greater. Every bakery site is listed under 16 and 20; under 20 only BAK-1 (B1, B2)
+    // and BAK-3 (B4) have linked checks.
+    let row = |site: &str, n, linked| (site.to_owned(), id(n), linked);
     assert_eq!(
         latest(16),
         [
-            own("BAK-1", 2),
-            own("BAK-2", 3),
-            own("BAK-3", 5),
-            own("BAK-5", 7)
+            row("BAK-1", 2, true),
+            row("BAK-2", 3, true),
+            row("BAK-3", 5, true),
+            row("BAK-5", 7, true)
         ]
     );
-    assert_eq!(latest(20), [own("BAK-1", 2), own("BAK-3", 4)]);
-    // WAT-1: W1 (03-12) over W3 (03-02).
-    assert_eq!(latest(14), [own("WAT-1", 11), own("WAT-2", 12)]);
+    assert_eq!(
+        latest(20),
+        [
+            row("BAK-1", 2, true),
+            row("BAK-2", 3, false),
+            row("BAK-3", 5, true),
+            row("BAK-5", 7, false)
+        ]
+    );
+    // WAT-1: W1 (03-12, not linked) over W3 (03-02, linked); WAT-3 has no linked check.
+    assert_eq!(
+        latest(14),
+        [
+            row("WAT-1", 11, true),
+            row("WAT-2", 12, true),
+            row("WAT-3", 14, false)
+        ]
+    );
     let b5 = &resolution(&report, 16).latest[2];
     assert!(!b5.valid);
     assert_eq!(b5.review_state, ReviewState::Rejected);
@@ -144,34 +189,25 @@ fn bakery_findings_are_computed_by_hand() {
             ("flour_received_ratio", Some(0.46), 4),        // 2300 / 5000
         ],
     );
-    let bakeries = kind(resolution(&report, 20), FacilityKind::Bakery);
-    // Under 20: B2 and B4 (1000/1000, due 1500, got 1500, not reserve).
-    assert_figures(
-        bakeries,
-        &[
-            ("operating", Some(2.0), 2),
-            ("closed", Some(0.0), 2),
-            ("reserve_operating", Some(1.0), 2),
-            ("bread_price_mean", Some(1250.0), 2), // (1500 + 1000) / 2
-            ("above_official", Some(1.0), 2),      // 1000 is not above 1000
-            ("flour_received_ratio", Some(0.84), 2), // (600 + 1500) / (1000 + 1500)
-        ],
-    );
+    // The findings of a kind do not depend on the resolution: 20 shows the same bakeries.
+    let under_20 = kind(resolution(&report, 20), FacilityKind::Bakery);
+    assert_eq!(under_20, bakeries);
 }
 
 #[test]
 fn other_kinds_findings_are_computed_by_hand() {
     let report = report(RecordFilter::default());
-    // Water (14): latest W1 (operating, 120.5 m3/h, 10 h, 5000 people) and W2 (stopped).
+    // Water (14): latest W1 (operating, 120.5 m3/h, 10 h, 5000 people), W2 (stopped) and
+    // W4 (operating, 80 m3/h, 20 h, 3000 people), linked or not.
     assert_figures(
         kind(resolution(&report, 14), FacilityKind::WaterStation),
         &[
-            ("operating", Some(1.0), 2),
-            ("stopped", Some(1.0), 2),
-            ("output_total", Some(120.5), 1),
-            ("output_mean", Some(120.5), 1),
-            ("operating_hours_mean", Some(10.0), 1),
-            ("people_served_total", Some(5000.0), 1),
+            ("operating", Some(2.0), 3),              // W1 W4
+            ("stopped", Some(1.0), 3),                // W2
+            ("output_total", Some(200.5), 2),         // 120.5 + 80
+            ("output_mean", Some(100.25), 2),         // 200.5 / 2
+            ("operating_hours_mean", Some(15.0), 2),  // (10 + 20) / 2
+            ("people_served_total", Some(8000.0), 2), // 5000 + 3000
         ],
     );
     // Crossings (7): C1 open with a 5000 SYP fee and 3 h wait, C2 closed.
@@ -223,8 +259,10 @@ fn a_filter_narrows_checks_and_resolutions() {
         ..Default::default()
     };
     let report = report(filter);
-    // B1 B2 B3 B4 B5 (B7 is in April); B1 B2 B4 also link 20, which is not reported.
-    assert_eq!((report.checks, report.unlinked), (5, 0));
+    // Every check but B6 (deleted) and B7 (April) is covered: 14. The resolution filter
+    // chooses what is reported: 20, which B1 B2 B4 also link, is not. Linked to no reported
+    // resolution: W1..W4, C1, C2, S1, S2, O1 = 9.
+    assert_eq!((report.checks, report.unlinked), (14, 9));
     assert_eq!(report.resolutions.len(), 1);
     assert_eq!(report.scope.until.as_deref(), Some("2026-03-31"));
     let r16 = &report.resolutions[0];

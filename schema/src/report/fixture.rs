@@ -1,6 +1,6 @@
-//! The hand-computed fixture of the report tests: 15 checks of four kinds at nine sites,
-//! in several review states, one deleted, one invalid, one linked to nothing, two with a
-//! conflict. The expected figures are worked out by hand in `aggregate_tests.rs`.
+//! The hand-computed fixture of the report tests: 16 checks of five kinds at ten sites,
+//! in several review states, one deleted, one invalid, three linked to nothing (an
+//! operating water station is linked to no resolution by the rules), two with a conflict. The expected figures are worked out by hand in `aggregate_tests.rs`.
 //!
 //! | check | site | kind | observed (+03:00) | state | links | values |
 //! |---|---|---|---|---|---|---|
@@ -11,9 +11,10 @@
 //! | B5 | BAK-3 | bakery | 03-07 09:00Z (= B4's instant), greater id | rejected | 16 | operating, not reserve, NO price (invalid: required), official 1000, due 1500, received 1200 |
 //! | B6 | BAK-4 | bakery | 03-08 | received, DELETED | 16 | operating, price 9999 |
 //! | B7 | BAK-5 | bakery | 04-02 10:00 | received | 16 | operating, not reserve, price 1200, official 1000, due 500, received 500 |
-//! | W1 | WAT-1 | water station | 03-12 10:00 | received | 14 | operating, 120.5 m3/h, 10 h, 5000 people |
+//! | W1 | WAT-1 | water station | 03-12 10:00 | received | none | operating, 120.5 m3/h, 10 h, 5000 people |
 //! | W2 | WAT-2 | water station | 03-11 10:00 | approved | 14 | stopped (no power); conflict on operating (2 values) |
 //! | W3 | WAT-1 | water station | 03-02 10:00 | received | 14 | stopped (pump failure) |
+//! | W4 | WAT-3 | water station | 03-13 10:00 | received | none | operating, 80 m3/h, 20 h, 3000 people |
 //! | C1 | CRS-1 | crossing | 03-03 07:00 | edited | 7 | open, wait 3 h, fees charged 5000, no receipt |
 //! | C2 | CRS-2 | crossing | 03-04 07:00 | received | 7 | closed |
 //! | S1 | SIL-1 | silo | 03-06 11:00 | received | 12 | sound, capacity 10000, stock 2500.5 |
@@ -111,7 +112,7 @@ fn conflict(field: &str, values: &[FieldValue]) -> Conflict {
 /// The site named `<script>` (its name must show as text in every rendering).
 pub const SCRIPT_SITE: &str = "<script>alert(\"x\")</script> مخبز | *النور*";
 
-/// The fixture's 15 records, in no particular order.
+/// The fixture's 16 records, in no particular order.
 #[rustfmt::skip]
 pub fn records() -> Vec<CheckRecord> {
     use FacilityKind::{Bakery, Crossing, Other, Silo, WaterStation};
@@ -138,12 +139,13 @@ pub fn records() -> Vec<CheckRecord> {
         plain(check(5, Bakery, bak3, "2026-03-07T09:00:00Z", Rejected, &[16], &[("operating", Bool(true)), ("reserve_bakery", Bool(false)), ("bread_price_official_syp", Int(1000)), ("flour_due_kg", Int(1500)), ("flour_received_kg", Int(1200))])),
         plain(b6),
         plain(check(7, Bakery, ("BAK-5", "فرن الجورة"), "2026-04-02T10:00:00+03:00", Received, &[16], &[("operating", Bool(true)), ("reserve_bakery", Bool(false)), ("bread_price_syp", Int(1200)), ("bread_price_official_syp", Int(1000)), ("flour_due_kg", Int(500)), ("flour_received_kg", Int(500))])),
-        plain(check(11, WaterStation, wat1, "2026-03-12T10:00:00+03:00", Received, &[14], &[("operating", Bool(true)), ("output_m3h", Decimal(120.5)), ("operating_hours", Decimal(10.0)), ("people_served", Int(5000))])),
+        plain(check(11, WaterStation, wat1, "2026-03-12T10:00:00+03:00", Received, &[], &[("operating", Bool(true)), ("output_m3h", Decimal(120.5)), ("operating_hours", Decimal(10.0)), ("people_served", Int(5000))])),
         CheckRecord::new(
             check(12, WaterStation, ("WAT-2", "محطة مياه البغيلية"), "2026-03-11T10:00:00+03:00", Approved, &[14], &[("operating", Bool(false)), ("reason_stopped", Text("no_power".into()))]),
             vec![conflict("fields.operating", &[Bool(false), Bool(true)])],
         ),
         plain(check(13, WaterStation, wat1, "2026-03-02T10:00:00+03:00", Received, &[14], &[("operating", Bool(false)), ("reason_stopped", Text("pump_failure".into()))])),
+        plain(check(14, WaterStation, ("WAT-3", "محطة مياه الكسرة"), "2026-03-13T10:00:00+03:00", Received, &[], &[("operating", Bool(true)), ("output_m3h", Decimal(80.0)), ("operating_hours", Decimal(20.0)), ("people_served", Int(3000))])),
         plain(check(21, Crossing, ("CRS-1", "معبر الصالحية"), "2026-03-03T07:00:00+03:00", Edited, &[7], &[("open", Bool(true)), ("wait_hours", Decimal(3.0)), ("fees_charged", Bool(true)), ("fee_syp", Int(5000)), ("receipt_given", Bool(false))])),
         plain(check(22, Crossing, ("CRS-2", "معبر الشحيل"), "2026-03-04T07:00:00+03:00", Received, &[7], &[("open", Bool(false))])),
         plain(check(31, Silo, ("SIL-1", "صوامع الميادين"), "2026-03-06T11:00:00+03:00", Received, &[12], &[("structurally_sound", Bool(true)), ("capacity_tonnes", Decimal(10000.0)), ("stock_tonnes", Decimal(2500.5))])),

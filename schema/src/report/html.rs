@@ -121,6 +121,9 @@ fn kind(k: &KindFindings) -> Markup {
             (bi("المواقع", "Sites")) ": " (k.sites) " — "
             (bi("آخر فحص غير صالح", "latest check invalid")) ": " (k.invalid)
         }
+        @if k.sites == 0 {
+            p { (bi("لم يُفحص أي موقع من هذا النوع", "No site of this kind was checked.")) }
+        } @else {
         div.charts {
             table {
                 tr { th { (bi("المؤشر", "Figure")) } th { (bi("القيمة", "Value")) } th { (bi("المواقع المبلِّغة", "Sites reporting")) } }
@@ -129,6 +132,7 @@ fn kind(k: &KindFindings) -> Markup {
                 }
             }
             (kind_charts(k))
+        }
         }
     }
 }
@@ -175,11 +179,12 @@ fn kind_charts(k: &KindFindings) -> Markup {
 fn latest(latest: &[LatestCheck]) -> Markup {
     html! {
         h3 { (bi("آخر فحص لكل موقع", "Latest check per site")) }
+        p { (bi("مرتبط: للموقع فحص مرتبط بهذا القرار", "Linked: the site has a check linked to this resolution.")) }
         table {
             tr {
                 th { (bi("الموقع", "Site")) } th { (bi("النوع", "Kind")) } th { (bi("التاريخ", "Observed")) }
                 th { (bi("الحالة", "State")) } th { (bi("صالح", "Valid")) } th { (bi("القيم", "Values")) }
-                th { (bi("الفحص", "Check")) }
+                th { (bi("مرتبط", "Linked")) } th { (bi("الفحص", "Check")) }
             }
             @for l in latest {
                 tr {
@@ -190,16 +195,25 @@ fn latest(latest: &[LatestCheck]) -> Markup {
                     td { (bi(l.kind.label_ar(), l.kind.label_en())) }
                     td { bdi { (l.observed_at) } }
                     td { (bi(review_label_ar(l.review_state), l.review_state.as_str())) }
-                    td { @if l.valid { (bi("نعم", "yes")) } @else { (bi("لا", "no")) } }
+                    td { (yes_no(l.valid)) }
                     td {
                         @for v in &l.values {
                             bdi { code { (v.field) } ": " (field_value(&v.value)) } br;
                         }
                     }
+                    td { (yes_no(l.linked)) }
                     td { code { (l.check) } }
                 }
             }
         }
+    }
+}
+
+fn yes_no(b: bool) -> Markup {
+    if b {
+        bi("نعم", "yes")
+    } else {
+        bi("لا", "no")
     }
 }
 

@@ -91,6 +91,10 @@ fn kind_md(out: &mut String, k: &KindFindings) {
         k.sites,
         k.invalid
     );
+    if k.sites == 0 {
+        out.push_str("لم يُفحص أي موقع من هذا النوع / No site of this kind was checked.\n\n");
+        return;
+    }
     out.push_str(
         "| المؤشر / Figure | القيمة / Value | المواقع المبلِّغة / Sites reporting |\n|---|---|---|\n",
     );
@@ -109,23 +113,29 @@ fn kind_md(out: &mut String, k: &KindFindings) {
 
 fn latest_md(out: &mut String, latest: &[LatestCheck]) {
     out.push_str("### آخر فحص لكل موقع / Latest check per site\n\n");
-    out.push_str("| الموقع / Site | النوع / Kind | التاريخ / Observed | الحالة / State | صالح / Valid | القيم / Values | الفحص / Check |\n|---|---|---|---|---|---|---|\n");
+    out.push_str("مرتبط: للموقع فحص مرتبط بهذا القرار / Linked: the site has a check linked to this resolution.\n\n");
+    out.push_str("| الموقع / Site | النوع / Kind | التاريخ / Observed | الحالة / State | صالح / Valid | القيم / Values | مرتبط / Linked | الفحص / Check |\n|---|---|---|---|---|---|---|---|\n");
     for l in latest {
         let _ = writeln!(
             out,
-            "| {} | {} / {} | {} | {} / {} | {} | {} | `{}` |",
+            "| {} | {} / {} | {} | {} / {} | {} | {} | {} | `{}` |",
             site_md(l),
             l.kind.label_ar(),
             l.kind.label_en(),
             l.observed_at,
             review_label_ar(l.review_state),
             l.review_state,
-            if l.valid { "نعم / yes" } else { "لا / no" },
+            yes_no(l.valid),
             values_md(l),
+            yes_no(l.linked),
             l.check
         );
     }
     out.push('\n');
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "نعم / yes" } else { "لا / no" }
 }
 
 fn site_md(l: &LatestCheck) -> String {

@@ -11,30 +11,37 @@
 //!
 //! ## Definitions
 //!
-//! - **Covered check**: a check the [`RecordFilter`] matches. Deleted checks never count.
-//!   With a `resolution` filter only that resolution is reported (a covered check's other
-//!   links are not). Every review state counts, `rejected` included, so the committee sees
-//!   everything the field sent with how it was reviewed; filter on `state=approved` for a
-//!   report on approved checks only.
+//! - **Covered check**: a check the [`RecordFilter`] matches, except for its `resolution`,
+//!   which chooses the resolution reported rather than the checks read (so the findings of
+//!   resolution 14 still count the water stations that run, which no rule links to it).
+//!   Deleted checks never count. Every review state counts, `rejected` included, so the
+//!   committee sees everything the field sent with how it was reviewed; filter on
+//!   `state=approved` for a report on approved checks only.
 //! - **Invalid checks count**: a check that breaks a form rule is still evidence; it counts
-//!   everywhere like a valid one, and each resolution says how many of its checks are
-//!   invalid (`invalid`), each kind how many of its latest checks are, and each latest
-//!   check carries `valid`.
-//! - **Linked**: a check is reported under each resolution in its `resolutions` list (rules
-//!   and supervisors' manual links); links to numbers the catalog lacks are not reported
-//!   (validation flags such a check invalid).
-//! - **Checks, invalid, by review state**: counts of every covered check linked to the
+//!   everywhere like a valid one, and the report says how many of each resolution's checks
+//!   are invalid (`invalid`), how many of each kind's latest checks are, and flags each
+//!   latest check (`valid`).
+//! - **Linked check**: a covered check whose `resolutions` (linking rules and supervisors'
+//!   manual links) include the resolution. Links to numbers the catalog lacks are not
+//!   reported (validation flags such a check invalid). A resolution is reported when it
+//!   has at least one linked check.
+//! - **Checks, invalid, by review state, sites covered, open conflicts**: over the
+//!   resolution's linked checks; sites covered is the number of distinct site ids among
+//!   them; an open conflict is a same-field concurrent write not yet decided (check, site,
+//!   field path, number of values).
+//! - **Latest check of a site**: among the covered checks of a (site id, facility kind),
+//!   the one observed last (by instant, UTC); of two observed at the same instant, the one
+//!   with the greater id (ids are UUID v7: created later). A site id recorded under two
+//!   kinds has a latest check per kind.
+//! - **Its facility kinds**: the kinds the catalog gives the resolution, plus the kinds of
+//!   its linked checks.
+//! - **Key findings** of each of its kinds ([`findings`]): computed over the latest check of
+//!   every site of that kind, linked or not, so a site visited five times counts once, as
+//!   it was last seen, and the stations that work count beside those that do not. Each
+//!   [`Figure`] says how many sites reported what it reads (`reporting`).
+//! - **Latest check per site**: the latest check of every site of its kinds, the ones the
+//!   findings count, each marked `linked` when the site has a check linked to the
 //!   resolution.
-//! - **Sites covered**: distinct site ids among those checks.
-//! - **Latest check per site**: for each (site id, facility kind) among those checks, the
-//!   one observed last (by instant, UTC); of two observed at the same instant, the one with
-//!   the greater id (ids are UUID v7: created later). A site id recorded under two kinds
-//!   has a latest check per kind.
-//! - **Key findings** of a facility kind ([`findings`]): computed from the latest check of
-//!   each site of that kind, so a site visited five times counts once, as it was last
-//!   seen. Each [`Figure`] says how many sites reported what it reads (`reporting`).
-//! - **Open conflicts**: the same-field concurrent writes not yet decided, of every covered
-//!   linked check: check, site, field path, number of concurrent values.
 
 mod aggregate;
 pub mod findings;
@@ -61,7 +68,8 @@ pub struct ResolutionsReport {
     pub scope: ReportScope,
     /// Covered checks read, linked to a resolution or not.
     pub checks: u64,
-    /// Covered checks linked to no reported resolution (they appear under none).
+    /// Covered checks linked to no reported resolution (they count only in the findings of
+    /// their kind).
     pub unlinked: u64,
     /// One entry per resolution with at least one covered linked check, by number.
     pub resolutions: Vec<ResolutionReport>,
@@ -114,9 +122,10 @@ pub struct ResolutionReport {
     pub sites: u64,
     /// Those checks by review state.
     pub review: StateCounts,
-    /// Key findings per facility kind present, in [`FacilityKind::ALL`] order.
+    /// Key findings of each of its facility kinds, in [`FacilityKind::ALL`] order (a kind
+    /// no covered check has is listed with 0 sites and no values).
     pub kinds: Vec<KindFindings>,
-    /// The latest check per site, by site id then kind.
+    /// The latest check of every site of its kinds, by site id then kind.
     pub latest: Vec<LatestCheck>,
     /// Open conflicts of its checks, by check id then field.
     pub conflicts: Vec<OpenConflict>,
@@ -237,6 +246,8 @@ pub struct LatestCheck {
     pub review_state: ReviewState,
     /// False when it is flagged invalid.
     pub valid: bool,
+    /// True when the site has a check linked to the resolution (this one or another).
+    pub linked: bool,
     /// The values of the kind's headline fields it has ([`findings::headline_fields`]),
     /// in that order.
     pub values: Vec<HeadlineValue>,

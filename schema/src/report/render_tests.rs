@@ -77,6 +77,9 @@ fn markdown_is_arabic_first_and_escapes_what_inspectors_typed() {
     assert!(md.contains("| أفران عاملة / bakeries operating | 3 | 4 |"));
     assert!(md.contains("| متوسط سعر الربطة المتقاضى / mean bread price charged | 1350 SYP | 2 |"));
     assert!(md.contains("| نسبة المستلم إلى المخصص / flour received / allocated | 46% | 4 |"));
+    // Resolution 20 is also about fuel stations, of which none was checked.
+    assert!(md.contains("### النتائج: كازية / Findings: fuel station\n\nالمواقع / Sites: 0"));
+    assert!(md.contains("لم يُفحص أي موقع من هذا النوع / No site of this kind was checked."));
     assert!(!md.contains("<script>"), "raw tag in Markdown");
     let (text, html) = markdown_text(&md);
     assert_eq!(html, 0, "Markdown would pass HTML through");
