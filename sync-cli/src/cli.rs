@@ -57,6 +57,13 @@ pub enum Command {
     /// `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` so spreadsheets show it
     /// as text instead of running it as a formula; numbers are written as they are.
     Export(commands::export::Export),
+    /// Follow-up report per resolution (Markdown, HTML or JSON).
+    ///
+    /// For each resolution with linked checks: checks and sites, checks by review state,
+    /// key findings per facility kind (from the latest check of each site), the latest
+    /// check per site and open conflicts. Deleted checks never count; invalid checks count
+    /// and are shown as such.
+    Report(commands::report::Report),
     /// List the 42 conference resolutions.
     Resolutions(commands::resolutions::Resolutions),
     /// Add a comment to a check's thread.
@@ -93,6 +100,7 @@ impl Cli {
             Command::Review(c) => c.run(&home),
             Command::Link(c) => c.run(&home),
             Command::Export(c) => c.run(&home),
+            Command::Report(c) => c.run(&home),
             Command::Resolutions(c) => c.run(&home),
             Command::Comment(c) => c.run(&home),
             Command::Conflicts(c) => c.run(&home, lang),

@@ -14,6 +14,8 @@ pub mod init;
 pub mod link;
 pub mod list;
 pub mod record;
+pub mod record_filter;
+pub mod report;
 pub mod resolutions;
 pub mod resolve;
 pub mod review;
