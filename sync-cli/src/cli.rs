@@ -5,8 +5,6 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
-use fieldsync_schema::Lang;
-
 use crate::{commands, lang};
 
 /// fieldsync: record facility checks offline and sync them with the fieldsync server.
@@ -22,8 +20,15 @@ pub struct Cli {
 
     /// Language of form labels, hints, choices and refusals: ar or en [default: Arabic
     /// when the locale (LC_ALL, LC_MESSAGES, LANG) starts with `ar`, else English].
-    #[arg(long, global = true, env = "FIELDSYNC_LANG", value_name = "ar|en")]
-    pub lang: Option<Lang>,
+    /// An empty value (`FIELDSYNC_LANG=`) counts as unset.
+    #[arg(
+        long,
+        global = true,
+        env = "FIELDSYNC_LANG",
+        value_name = "ar|en",
+        value_parser = lang::parse_flag
+    )]
+    pub lang: Option<lang::LangFlag>,
 
     /// What to do.
     #[command(subcommand)]
@@ -143,15 +148,16 @@ mod tests {
 
     #[test]
     fn lang_is_global_and_only_ar_or_en() {
+        use fieldsync_schema::Lang;
         let cli = Cli::try_parse_from(["fieldsync", "list", "--lang", "ar", "--search", "الامل"])
             .expect("parse");
-        assert_eq!(cli.lang, Some(Lang::Ar));
+        assert_eq!(cli.lang, Some(lang::LangFlag(Some(Lang::Ar))));
         let Command::List(list) = cli.command else {
             panic!("not list")
         };
         assert_eq!(list.filter.search.as_deref(), Some("الامل"));
         let cli = Cli::try_parse_from(["fieldsync", "--lang", "EN", "list"]).expect("parse");
-        assert_eq!(cli.lang, Some(Lang::En));
+        assert_eq!(cli.lang, Some(lang::LangFlag(Some(Lang::En))));
         let err = Cli::try_parse_from(["fieldsync", "--lang", "fr", "list"]).expect_err("fr");
         assert!(err.to_string().contains("fr"), "{err}");
     }

@@ -35,7 +35,8 @@ impl Fetch {
     ///
     /// # Errors
     /// No id or site given, a malformed id or site id (named), the server unreachable or
-    /// refusing, or a wanted check the server does not have (after the rest synced).
+    /// refusing, a wanted check the server does not have, or a site it has no checks at
+    /// (both after the rest synced).
     pub fn run(self, home: &Path) -> anyhow::Result<()> {
         if self.ids.is_empty() && self.sites.is_empty() {
             bail!("fetch needs at least one check id or --site SITE_ID");
@@ -44,6 +45,7 @@ impl Fetch {
         let mut store = open_store(home)?;
         let server = server_url(&store, self.server)?;
         let mut transport = HttpTransport::new(&server);
+        let mut empty_sites = Vec::new();
         for raw in &self.sites {
             let site: SiteId = raw
                 .parse()
@@ -52,6 +54,9 @@ impl Fetch {
                 .checks_at_site(&site)
                 .with_context(|| format!("listing the checks at site {site}"))?;
             eprintln!("site {site}: {} check(s) on the server", found.len());
+            if found.is_empty() {
+                empty_sites.push(site.to_string());
+            }
             wanted.extend(found);
         }
         let mut progress = Progress::new();
@@ -68,6 +73,13 @@ impl Fetch {
             bail!(
                 "the server has no check {}; nothing else was affected",
                 list.join(", ")
+            );
+        }
+        if !empty_sites.is_empty() {
+            bail!(
+                "لا توجد فحوص لهذا الموقع على الخادم / the server has no checks at site {} \
+                 (site ids are matched exactly, e.g. DEZ-BAK-014); nothing else was affected",
+                empty_sites.join(", ")
             );
         }
         Ok(())

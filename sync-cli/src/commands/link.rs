@@ -76,6 +76,7 @@ impl Link {
             let id = db.resolve(&self.id)?;
             let mut doc = db.load_existing(id)?.doc;
             super::refuse_deleted(&doc, id)?;
+            refuse_nothing_to_clear(&doc, id, &decisions)?;
             doc.set_actor(meta.actor.clone());
             doc.decide_links(&author, &decisions, self.comment.trim())?;
             refresh_links(&mut doc, &author)?;
@@ -113,6 +114,32 @@ impl Link {
         }
         Ok(out)
     }
+}
+
+/// Refuses `--remove N` for a number that is not a resolution when the check holds no
+/// decision on it (only an old device's decision on such a number can be cleared).
+fn refuse_nothing_to_clear(
+    doc: &fieldsync_schema::CheckDoc,
+    id: CheckId,
+    decisions: &[LinkDecision],
+) -> anyhow::Result<()> {
+    let manual = doc
+        .read()
+        .with_context(|| format!("reading check {id}"))?
+        .manual_links;
+    let catalog = Catalog::builtin();
+    let stray = decisions
+        .iter()
+        .find(|d| !d.linked && catalog.get(d.number).is_none() && !manual.contains_key(&d.number));
+    if let Some(d) = stray {
+        bail!(
+            "--remove {n}: لا يوجد قرار بالرقم {n} / there is no resolution {n} (they are numbered \
+             1 to {last}) and check {id} holds no decision on {n} to clear",
+            n = d.number,
+            last = last()
+        );
+    }
+    Ok(())
 }
 
 /// The last resolution number of the built-in catalog.

@@ -56,6 +56,18 @@ fn check_text(flag: &str, text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Like [`check_text`], for text that must say something (a deletion's reason, a comment):
+/// blank text is refused naming `flag`.
+fn check_required_text(flag: &str, text: &str) -> anyhow::Result<()> {
+    if text.trim().is_empty() {
+        let shown = truncate(text, SHOWN_CHARS);
+        bail!(
+            "{flag} {shown:?}: لا يمكن أن يكون فارغاً / must not be empty (1 to {MAX_TEXT_CHARS} characters)"
+        );
+    }
+    check_text(flag, text)
+}
+
 /// A name as typed, trimmed: 1 to [`MAX_NAME_CHARS`] characters on one line. A refusal names
 /// the flag, the value (cut for display, control characters escaped) and the rule.
 fn check_name<'a>(flag: &str, raw: &'a str) -> anyhow::Result<&'a str> {

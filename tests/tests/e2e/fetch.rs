@@ -92,5 +92,8 @@ fn fetching_what_the_server_lacks_names_it_and_keeps_the_rest() -> Result<()> {
     assert!(err.contains("--site"), "{err}");
     let err = ana.fails(&["fetch", "--server", &server.url(), "--site", "bad site!"])?;
     assert!(err.contains("bad site!"), "{err}");
+    // A site id the server has no checks at (a typo, most often) is an error, not "0 checks".
+    let err = ana.fails(&["fetch", "--server", &server.url(), "--site", "DEZ-SIL-999"])?;
+    assert!(err.contains("no checks at site DEZ-SIL-999"), "{err}");
     Ok(())
 }

@@ -223,6 +223,11 @@ fn a_check_linked_to_43_is_quarantined_and_the_rest_of_the_sync_arrives() -> Res
     );
     // Review: the supervisor clears the old decision, and the flag goes with the next sync.
     sara.ok(&["link", &broken, "--remove", "43"])?;
+    let nothing = sara.fails(&["link", &broken, "--remove", "43"])?;
+    assert!(
+        nothing.contains("there is no resolution 43") && nothing.contains("no decision on 43"),
+        "cleared already: {nothing}"
+    );
     sara.sync(&server)?;
     assert_eq!(listed(&server, "valid=false")?, Vec::<String>::new());
     Ok(())
