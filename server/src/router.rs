@@ -7,6 +7,7 @@
 //! | GET | `/api/v1/checks` | [`routes::checks::list`] |
 //! | GET | `/api/v1/checks/{id}` | [`routes::checks::show`] |
 //! | GET | `/api/v1/resolutions` | [`routes::resolutions::list`] |
+//! | GET | `/api/v1/reports/resolutions` | [`routes::reports::resolutions`] |
 //!
 //! Middleware, outermost first: tracing, panic catching (a panic is a JSON 500 for that
 //! request only), response compression (gzip), JSON errors (any 4xx/5xx answered without a
@@ -53,6 +54,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/checks", get(routes::checks::list))
         .route("/api/v1/checks/{id}", get(routes::checks::show))
         .route("/api/v1/resolutions", get(routes::resolutions::list))
+        .route(
+            "/api/v1/reports/resolutions",
+            get(routes::reports::resolutions),
+        )
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .with_state(state)

@@ -3,6 +3,8 @@
 
 pub mod checks;
 pub mod health;
+pub mod record_query;
+pub mod reports;
 pub mod resolutions;
 pub mod sync;
 
