@@ -7,6 +7,7 @@ mod desk;
 mod fetch;
 mod input;
 mod offline;
+mod reports;
 mod resolutions;
 mod restore;
 mod story;
