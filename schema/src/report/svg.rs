@@ -2,6 +2,8 @@
 //! are drawn with fixed sizes and fill colours (no script, no external resource), read
 //! right to left like the page (labels on the right, bars growing leftwards), and carry a
 //! bilingual `<title>` for screen readers. Labels go through maud, which escapes them.
+//! Each chart sets `direction="ltr"` so that its coordinates and `text-anchor` mean what
+//! they say inside the right-to-left page (Arabic labels still read right to left).
 
 use maud::{Markup, html};
 
@@ -46,7 +48,7 @@ pub fn bars(title_ar: &str, title_en: &str, bars: &[Bar<'_>]) -> Markup {
     let room = WIDTH - LABEL_WIDTH - VALUE_ROOM;
     let right = WIDTH - LABEL_WIDTH;
     html! {
-        svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"
+        svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" direction="ltr"
             width=(WIDTH) height=(height) viewBox=(format!("0 0 {WIDTH} {height}")) {
             title { (title_ar) " / " (title_en) }
             @for (i, bar) in bars.iter().enumerate() {
@@ -71,7 +73,7 @@ pub fn split(title_ar: &str, title_en: &str, yes: (&str, f64), no: (&str, f64)) 
         0.0
     };
     html! {
-        svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"
+        svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" direction="ltr"
             width=(WIDTH) height="52" viewBox=(format!("0 0 {WIDTH} 52")) {
             title { (title_ar) " / " (title_en) }
             rect x=(WIDTH - 4.0 - yes_w) y="4" width=(yes_w) height="18" fill=(GREEN) {}
