@@ -2,9 +2,9 @@
 //! linked checks, for the follow-up committees (resolution 40).
 //!
 //! [`ReportBuilder`] is fed one [`CheckRecord`] at a time (the CLI's store walk, the
-//! server's `Store::for_each_record`) and keeps, per resolution, counters and one small
-//! snapshot per site, so its memory grows with resolutions x sites (plus the open conflicts
-//! it lists), never with the number of checks. [`ReportBuilder::finish`] gives a
+//! server's `Store::for_each_record`) and keeps one small snapshot per site and, per
+//! resolution, counters and the set of its linked sites, so its memory grows with
+//! resolutions x sites (plus the open conflicts it lists), never with the number of checks. [`ReportBuilder::finish`] gives a
 //! [`ResolutionsReport`], serialisable as JSON (serde) and rendered by [`to_markdown`] and
 //! [`to_html`] (one self-contained page, Arabic first, right to left, printable, with small
 //! inline SVG charts). Every output is sorted, so the same checks give the same bytes.
