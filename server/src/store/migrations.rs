@@ -17,6 +17,9 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/004_change_log.sql")),
     M::up(include_str!("../../migrations/005_validation.sql")),
     M::up(include_str!("../../migrations/006_deleted.sql")),
+    // 007 is `007_view.sql` on main (merged separately); identities start at 008.
+    M::up(include_str!("../../migrations/008_auth.sql")),
+    M::up(include_str!("../../migrations/009_audit.sql")),
 ];
 
 /// The schema version this binary writes.

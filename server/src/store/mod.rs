@@ -19,7 +19,11 @@ use automerge::{ActorId, ChangeHash};
 use fieldsync_schema::wire::CheckSummary;
 use fieldsync_schema::{CheckId, Deletion, FacilityKind, LinkSource, SiteId, Violation};
 
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteStore, open_connection};
+
+use crate::auth::audit::NewAudit;
+use crate::auth::directory::{DirectoryError, Enrolment};
+use crate::auth::{Identity, Registry};
 
 /// Why a store operation failed. Variants carry what happened; none of their text is ever
 /// sent to a client (see [`crate::error::ApiError`]).
@@ -154,6 +158,8 @@ pub struct CheckFilter {
     pub site: Option<SiteId>,
     /// Only valid (`true`) or only invalid (`false`) checks.
     pub valid: Option<bool>,
+    /// Only checks of this team (an inspector's reads).
+    pub team: Option<String>,
 }
 
 /// How many checks, and at how many distinct sites, link to one resolution.
@@ -238,6 +244,30 @@ pub trait Store: Send + Sync + 'static {
     /// # Errors
     /// A database error, or a stored check id that is not a UUID.
     fn quarantined(&self) -> Result<Vec<Quarantined>, StoreError>;
+
+    /// The active (not revoked) device whose bearer token is `token`.
+    ///
+    /// # Errors
+    /// A database error.
+    fn authenticate(&self, token: &str) -> Result<Option<Identity>, StoreError>;
+
+    /// Every device ever enrolled, by actor (read at the start of each sync round).
+    ///
+    /// # Errors
+    /// A database error.
+    fn registry(&self) -> Result<Registry, StoreError>;
+
+    /// Exchanges an enrolment code for a token ([`crate::auth::directory::enrol`]).
+    ///
+    /// # Errors
+    /// See [`crate::auth::directory::enrol`].
+    fn enrol(&self, request: &Enrolment<'_>) -> Result<(String, Identity), DirectoryError>;
+
+    /// The team `check` belongs to, if the server stores it.
+    ///
+    /// # Errors
+    /// A database error.
+    fn check_team(&self, check: CheckId) -> Result<Option<String>, StoreError>;
 }
 
 /// The operations of one sync round, inside its write transaction.
@@ -280,7 +310,8 @@ pub trait SyncBatch {
     fn quarantine(&mut self, entry: &Quarantined) -> Result<(), StoreError>;
 
     /// Documents with `seq > cursor`, ascending by sequence, at most `limit` of them; with
-    /// `held_by`, only documents that device holds (it sent or received them before).
+    /// `held_by`, only documents that device holds (it sent or received them before); with
+    /// `team`, only checks of that team.
     ///
     /// # Errors
     /// A database error, or a stored check id that is not a UUID.
@@ -289,7 +320,26 @@ pub trait SyncBatch {
         cursor: u64,
         limit: usize,
         held_by: Option<&str>,
+        team: Option<&str>,
     ) -> Result<Vec<Changed>, StoreError>;
+
+    /// The team of a stored check (`None` if the server does not hold it).
+    ///
+    /// # Errors
+    /// A database error.
+    fn check_team(&mut self, check: CheckId) -> Result<Option<String>, StoreError>;
+
+    /// Records the team of a check stored for the first time (kept if already set).
+    ///
+    /// # Errors
+    /// A database error.
+    fn set_check_team(&mut self, check: CheckId, team: &str) -> Result<(), StoreError>;
+
+    /// Appends a row to the audit log, in this round's transaction.
+    ///
+    /// # Errors
+    /// A database error.
+    fn audit(&mut self, entry: &NewAudit<'_>) -> Result<(), StoreError>;
 
     /// The random tag stored with change sequence `seq`, if this database ever assigned it.
     ///

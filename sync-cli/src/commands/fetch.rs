@@ -43,14 +43,16 @@ impl Fetch {
         let mut wanted = parse_ids(&self.ids)?;
         let mut store = open_store(home)?;
         let server = server_url(&store, self.server)?;
-        let mut transport = HttpTransport::new(&server);
+        let token = store.db().token()?;
+        let mut transport = HttpTransport::new(&server).with_token(token);
         for raw in &self.sites {
             let site: SiteId = raw
                 .parse()
                 .map_err(|e| anyhow::anyhow!("--site {raw:?}: {e}"))?;
             let found = transport
                 .checks_at_site(&site)
-                .with_context(|| format!("listing the checks at site {site}"))?;
+                .with_context(|| format!("listing the checks at site {site}"))
+                .map_err(|e| super::enrol::explain_unauthorised(e, &server))?;
             eprintln!("site {site}: {} check(s) on the server", found.len());
             wanted.extend(found);
         }
@@ -60,7 +62,9 @@ impl Fetch {
         if transport.reached() {
             store.db().set_server_url(&server)?;
         }
-        let summary = outcome.with_context(|| format!("fetching from {server}"))?;
+        let summary = outcome
+            .with_context(|| format!("fetching from {server}"))
+            .map_err(|e| super::enrol::explain_unauthorised(e, &server))?;
         eprintln!("{}", summary_line(&summary));
         let missing = missing(&store, &wanted)?;
         if !missing.is_empty() {
