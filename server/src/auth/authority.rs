@@ -310,7 +310,3 @@ fn author_entry(doc: &mut CheckDoc, actor: &str) -> Option<(String, Role, String
     };
     Some((text("name")?, text("role")?.parse().ok()?, text("device")?))
 }
-
-#[cfg(test)]
-#[path = "authority_tests.rs"]
-mod tests;

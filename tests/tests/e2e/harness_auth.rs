@@ -9,7 +9,43 @@ use fieldsync_server::store::open_connection;
 
 use super::{Device, TestServer};
 
+impl Device {
+    /// A new device set up with `fieldsync init --server URL --enrol CODE` for user `name`
+    /// (added with `role` and `team` if missing): the name and role come from the server.
+    ///
+    /// # Errors
+    /// The code could not be issued or the init failed.
+    pub fn enrolled(
+        server: &TestServer,
+        name: &str,
+        role: &str,
+        team: Option<&str>,
+    ) -> Result<Self> {
+        let code = server.code_for(name, role, team)?;
+        let device = Self {
+            home: tempfile::tempdir().context("temporary home")?,
+            name: name.to_owned(),
+        };
+        device.ok(&["init", "--server", &server.url(), "--enrol", &code])?;
+        Ok(device)
+    }
+
+    /// This device's bearer token, if enrolled.
+    ///
+    /// # Errors
+    /// The store could not be read.
+    pub fn token(&self) -> Result<Option<String>> {
+        let store = fieldsync_sync_cli::store::Store::open(self.home())?;
+        Ok(store.db().token()?)
+    }
+}
+
 impl TestServer {
+    /// The server's data directory (for the admin library: revoke, audit).
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.dir
+    }
+
     /// A one-time enrolment code for user `name`, adding the user with `role` and `team`
     /// (`None`: the default team) if missing.
     ///
