@@ -40,6 +40,8 @@ pub struct Cli {
 pub enum Command {
     /// Create the local store for this device and user.
     Init(commands::init::Init),
+    /// Enrol this device (set up offline) with the server, keeping its data.
+    Enrol(commands::enrol::Enrol),
     /// Record a new check; prints its id on stdout.
     Record(commands::record::Record),
     /// Change values or notes of a check.
@@ -96,6 +98,7 @@ impl Cli {
         let lang = lang::resolve(self.lang);
         match self.command {
             Command::Init(c) => c.run(&home),
+            Command::Enrol(c) => c.run(&home),
             Command::Record(c) => c.run(&home, lang),
             Command::Edit(c) => c.run(&home, lang),
             Command::List(c) => c.run(&home, lang),

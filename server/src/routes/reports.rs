@@ -13,6 +13,7 @@ use fieldsync_schema::report::{ReportBuilder, ResolutionsReport, to_html, to_mar
 use fieldsync_schema::{Catalog, RecordFilter};
 
 use super::record_query::{FILTER_PARAMETERS, set_filter};
+use crate::auth::{RequireRole, Supervisor};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -33,10 +34,13 @@ pub enum ReportFormat {
 /// definitions), in `?format=json|md|html` (default json). Deleted checks never count;
 /// invalid ones count and are flagged.
 ///
+/// Supervisors and admins only: the report covers every team's checks.
+///
 /// # Errors
-/// 400 naming the parameter and value for an unknown parameter or a value that does not
-/// parse; 500 if the store fails.
+/// 401 without a valid token, 403 for an inspector; 400 naming the parameter and value for
+/// an unknown parameter or a value that does not parse; 500 if the store fails.
 pub async fn resolutions(
+    _reader: RequireRole<Supervisor>,
     State(state): State<AppState>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Response, ApiError> {

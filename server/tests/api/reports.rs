@@ -111,3 +111,30 @@ async fn bad_parameters_are_400s_naming_parameter_and_value() {
         }
     }
 }
+
+#[tokio::test]
+async fn only_supervisors_and_admins_read_the_report() {
+    let app = TestApp::new();
+    let inspector = app.token_for(&fieldsync_schema::wire::DeviceInfo {
+        id: "ana-report-device".into(),
+        user: "ana".into(),
+        role: fieldsync_schema::Role::Inspector,
+    });
+    let admin = app.token_for(&fieldsync_schema::wire::DeviceInfo {
+        id: "root-report-device".into(),
+        user: "root".into(),
+        role: fieldsync_schema::Role::Admin,
+    });
+    for (bearer, expected) in [
+        (inspector, StatusCode::FORBIDDEN),
+        (admin, StatusCode::OK),
+        ("not-a-token".to_owned(), StatusCode::UNAUTHORIZED),
+    ] {
+        let request = Request::get("/api/v1/reports/resolutions")
+            .header(header::AUTHORIZATION, format!("Bearer {bearer}"))
+            .body(Body::empty())
+            .expect("request");
+        let (status, _, body) = app.send(request).await;
+        assert_eq!(status, expected, "{}", String::from_utf8_lossy(&body));
+    }
+}

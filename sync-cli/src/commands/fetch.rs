@@ -44,7 +44,8 @@ impl Fetch {
         let mut wanted = parse_ids(&self.ids)?;
         let mut store = open_store(home)?;
         let server = server_url(&store, self.server)?;
-        let mut transport = HttpTransport::new(&server);
+        let token = store.db().token()?;
+        let mut transport = HttpTransport::new(&server).with_token(token);
         let mut empty_sites = Vec::new();
         for raw in &self.sites {
             let site: SiteId = raw
@@ -52,7 +53,8 @@ impl Fetch {
                 .map_err(|e| anyhow::anyhow!("--site {raw:?}: {e}"))?;
             let found = transport
                 .checks_at_site(&site)
-                .with_context(|| format!("listing the checks at site {site}"))?;
+                .with_context(|| format!("listing the checks at site {site}"))
+                .map_err(|e| super::enrol::explain_unauthorised(e, &server))?;
             eprintln!("site {site}: {} check(s) on the server", found.len());
             if found.is_empty() {
                 empty_sites.push(site.to_string());
@@ -65,7 +67,9 @@ impl Fetch {
         if transport.reached() {
             store.db().set_server_url(&server)?;
         }
-        let summary = outcome.with_context(|| format!("fetching from {server}"))?;
+        let summary = outcome
+            .with_context(|| format!("fetching from {server}"))
+            .map_err(|e| super::enrol::explain_unauthorised(e, &server))?;
         eprintln!("{}", summary_line(&summary));
         let missing = missing(&store, &wanted)?;
         if !missing.is_empty() {

@@ -10,7 +10,7 @@ use std::path::Path;
 use anyhow::{Context as _, bail};
 use clap::Args;
 use fieldsync_schema::forms::normalise_digits;
-use fieldsync_schema::{Catalog, CheckId, LinkDecision, Role};
+use fieldsync_schema::{Catalog, CheckId, LinkDecision};
 
 use super::{check_text, open_store, refresh_links};
 use crate::store::Store;
@@ -62,7 +62,7 @@ impl Link {
     pub fn apply(&self, store: &mut Store) -> anyhow::Result<(CheckId, Vec<u16>)> {
         check_text("--comment", &self.comment)?;
         let meta = store.db().meta()?;
-        if meta.role != Role::Supervisor {
+        if !meta.role.may_decide() {
             bail!(
                 "only a supervisor may add or remove resolution links: this store belongs to \
                  {} ({})",
@@ -170,7 +170,7 @@ fn parse_resolution(flag: &str, raw: &str) -> anyhow::Result<u16> {
 
 #[cfg(test)]
 mod tests {
-    use fieldsync_schema::LinkSource;
+    use fieldsync_schema::{LinkSource, Role};
 
     use super::*;
     use crate::commands::show;

@@ -7,6 +7,7 @@ pub mod comment;
 pub mod conflicts;
 pub mod delete;
 pub mod edit;
+pub mod enrol;
 pub mod export;
 pub mod fetch;
 pub mod history;
@@ -94,7 +95,7 @@ fn open_store(home: &Path) -> anyhow::Result<Store> {
 
 /// Refuses a command the store's user may not run: `what` names it (`delete a check`).
 fn require_supervisor(meta: &crate::store::Meta, what: &str) -> anyhow::Result<()> {
-    if meta.role != fieldsync_schema::Role::Supervisor {
+    if !meta.role.may_decide() {
         bail!(
             "only a supervisor may {what}: this store belongs to {} ({})",
             meta.user,

@@ -81,6 +81,7 @@ fn fetching_what_the_server_lacks_names_it_and_keeps_the_rest() -> Result<()> {
     let ana = Device::init("ana", "inspector")?;
     let mine = record(&ana, "DEZ-SIL-003")?;
     let absent = "0190f5a4-0000-7000-8000-000000000000";
+    server.enrol(&ana)?;
     let err = ana.fails(&["fetch", "--server", &server.url(), absent])?;
     assert!(err.contains(absent) && err.contains("no check"), "{err}");
     let shown: Value = ana.json(&["show", &mine, "--json"])?;

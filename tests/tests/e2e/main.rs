@@ -3,6 +3,8 @@
 mod harness;
 
 mod api_errors;
+mod auth;
+mod auth_matrix;
 mod desk;
 mod fetch;
 mod input;
