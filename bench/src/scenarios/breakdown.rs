@@ -11,12 +11,14 @@ use automerge::sync::{Message, State, SyncDoc as _};
 use fieldsync_schema::sync::{prime, trust_their_heads};
 use fieldsync_schema::wire::{DocMessage, SyncRequest};
 use fieldsync_schema::{Catalog, CheckDoc};
+use fieldsync_server::auth::authority::Authority;
+use fieldsync_server::auth::{Identity, Registry};
 
 use crate::device::Device;
 use crate::report::Report;
 
 /// The steps, in the order they happen for a pushed and then pulled check.
-const STEPS: [(&str, &str); 9] = [
+const STEPS: [(&str, &str); 10] = [
     ("device_load", "device: read the row, load the document"),
     (
         "device_prime",
@@ -35,6 +37,10 @@ const STEPS: [(&str, &str); 9] = [
         "server: read the check back, compute and set links",
     ),
     ("server_save", "server: save() the whole document"),
+    (
+        "server_authority",
+        "server: judge the new changes (authors, roles, teams)",
+    ),
     ("server_reply", "server: generate the (left out) reply"),
     (
         "server_pull",
@@ -58,6 +64,9 @@ pub fn measure(device: &Device, sample: usize) -> anyhow::Result<Vec<Figure>> {
     let mut spent = [Duration::ZERO; STEPS.len()];
     let server_actor = ActorId::from(&[0x5e; 16][..]);
     let author = fieldsync_server::sync::server_author();
+    let server_hex = server_actor.to_hex_string();
+    let sender = sender_of(device)?;
+    let registry = Registry::from([(sender.actor.clone(), sender.clone())]);
     let ids: Vec<_> = device.ids.iter().take(sample).copied().collect();
     let mut messages = Vec::with_capacity(ids.len());
     let mut time = |step: usize, started: Instant| spent[step] += started.elapsed();
@@ -98,12 +107,23 @@ pub fn measure(device: &Device, sample: usize) -> anyhow::Result<Vec<Figure>> {
         time(5, t);
 
         let t = Instant::now();
+        let authority = Authority {
+            sender: &sender,
+            registry: &registry,
+            server_actor: &server_hex,
+        };
+        authority
+            .judge(id, &mut server, &[], None)
+            .map_err(|why| anyhow::anyhow!("the generated check was refused: {why}"))?;
+        time(6, t);
+
+        let t = Instant::now();
         trust_their_heads(server.automerge(), &mut server_state);
         let _reply = server
             .automerge()
             .sync()
             .generate_sync_message(&mut server_state);
-        time(6, t);
+        time(7, t);
 
         let t = Instant::now();
         let mut stored = CheckDoc::load(&saved)?;
@@ -114,7 +134,7 @@ pub fn measure(device: &Device, sample: usize) -> anyhow::Result<Vec<Figure>> {
             .sync()
             .generate_sync_message(&mut pull_state);
         let pulled = pulled.map(|m| m.encode()).unwrap_or_default();
-        time(7, t);
+        time(8, t);
 
         let t = Instant::now();
         let mut other = CheckDoc::empty();
@@ -128,7 +148,7 @@ pub fn measure(device: &Device, sample: usize) -> anyhow::Result<Vec<Figure>> {
             .sync()
             .generate_sync_message(&mut other_state);
         let _ = other.save();
-        time(8, t);
+        time(9, t);
     }
     let t = Instant::now();
     let request = SyncRequest {
@@ -166,6 +186,19 @@ pub fn measure(device: &Device, sample: usize) -> anyhow::Result<Vec<Figure>> {
     ));
     figures.push(("cpu_sample".into(), n, "checks measured in memory".into()));
     Ok(figures)
+}
+
+/// The device as the server's directory would know it after enrolment.
+fn sender_of(device: &Device) -> anyhow::Result<Identity> {
+    let meta = device.store.db().meta()?;
+    Ok(Identity {
+        user: meta.user,
+        role: meta.role,
+        team: fieldsync_server::auth::DEFAULT_TEAM.to_owned(),
+        device: meta.device_id,
+        actor: meta.actor.to_hex_string(),
+        revoked: false,
+    })
 }
 
 /// Adds measured figures to `report`.

@@ -1,7 +1,7 @@
 //! Who may write what into a check: the server's judgement of the changes a sync message
 //! brings (rules in the [module docs](super)). Pure: no store, no I/O.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use automerge::legacy::{Key, ObjectId, Op, OpType};
 use automerge::{Change, ChangeHash, Prop, ROOT, ReadDoc, ScalarValue, Value};
@@ -86,12 +86,15 @@ impl<'a> Authority<'a> {
         }
         let mut decisions = Vec::new();
         let mut writers = BTreeSet::new();
+        // The path of each object written, found once: a new check's first change writes
+        // a hundred or so operations into a dozen objects.
+        let mut objects: HashMap<ObjectId, Vec<String>> = HashMap::new();
         for change in &changes {
             let actor = change.actor_id().to_hex_string();
             let writer = self.writer(check, &actor)?;
             let creating = change.deps().is_empty();
             for op in &change.decode().operations {
-                let path = op_path(doc, op).ok_or_else(|| {
+                let path = op_path(doc, &mut objects, op).ok_or_else(|| {
                     format!("check {check}: cannot tell what a change by {actor} writes")
                 })?;
                 if creating && creates_empty_decisions(op, &path) {
@@ -277,20 +280,38 @@ fn decision_action(path: &[String]) -> Option<&'static str> {
 }
 
 /// The map keys from the root down to what `op` writes (list positions left out), e.g.
-/// `["authors", "<actor>"]`; `None` if its object cannot be found.
-fn op_path(doc: &mut CheckDoc, op: &Op) -> Option<Vec<String>> {
+/// `["authors", "<actor>"]`; `None` if its object cannot be found. `objects` caches the
+/// path of each object already seen.
+fn op_path(
+    doc: &mut CheckDoc,
+    objects: &mut HashMap<ObjectId, Vec<String>>,
+    op: &Op,
+) -> Option<Vec<String>> {
+    let mut path = match objects.get(&op.obj) {
+        Some(path) => path.clone(),
+        None => {
+            let path = object_path(doc, &op.obj)?;
+            objects.insert(op.obj.clone(), path.clone());
+            path
+        }
+    };
+    if let Key::Map(key) = &op.key {
+        path.push(key.to_string());
+    }
+    Some(path)
+}
+
+/// The map keys from the root down to object `obj` (list positions left out).
+fn object_path(doc: &mut CheckDoc, obj: &ObjectId) -> Option<Vec<String>> {
     let mut path = Vec::new();
-    if let ObjectId::Id(_) = &op.obj {
+    if let ObjectId::Id(_) = obj {
         let am = doc.automerge();
-        let obj = am.import_obj(&op.obj.to_string()).ok()?;
+        let obj = am.import_obj(&obj.to_string()).ok()?;
         for (_, prop) in am.parents(&obj).ok()?.path() {
             if let Prop::Map(key) = prop {
                 path.push(key);
             }
         }
-    }
-    if let Key::Map(key) = &op.key {
-        path.push(key.to_string());
     }
     Some(path)
 }
