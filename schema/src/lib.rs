@@ -16,6 +16,8 @@
 //!   manual link decisions, which win over rules.
 //! - [`record`]: a check as exports and reports read it, with its conflicts and violations,
 //!   and the filter (kind, resolution, review state, dates, site) both sides apply.
+//! - `export` (cargo feature `export`): the export encoders (CSV, JSON, NDJSON, GeoJSON,
+//!   XLSX), push-style over `std::io::Write`, used by the CLI and the server.
 //! - [`validation`]: everything that makes a stored check `invalid` (form rules, manual
 //!   links to resolutions that do not exist), computed alike by the server and the CLI.
 //! - [`forms`]: per-kind, versioned forms as data (`schema/forms/<id>/v<N>.toml`): value
@@ -47,6 +49,8 @@ pub mod document_resolve;
 mod document_review;
 #[cfg(test)]
 mod document_tests;
+#[cfg(feature = "export")]
+pub mod export;
 pub mod forms;
 pub mod ids;
 pub mod input;
