@@ -17,6 +17,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/004_change_log.sql")),
     M::up(include_str!("../../migrations/005_validation.sql")),
     M::up(include_str!("../../migrations/006_deleted.sql")),
+    M::up(include_str!("../../migrations/007_view.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -9,7 +9,7 @@
 //! | table | key | holds |
 //! |---|---|---|
 //! | `meta` | `key` | `actor`: the server's Automerge actor id (hex), created once |
-//! | `documents` | `check_id` | `bytes` (whole `save()` output), `heads` (hex, space-separated, sorted), `seq`, and index columns read from the check: `kind`, `site_id`, `site_name_ar`, `inspector`, `observed_at`, `observed_at_utc`, `review_state`, `updated_at`; `valid` (0 when flagged invalid) and `violations` (JSON array of `Violation`) from validating that version |
+//! | `documents` | `check_id` | `bytes` (whole `save()` output), `heads` (hex, space-separated, sorted), `seq`, and index columns read from the check: `kind`, `site_id`, `site_name_ar`, `inspector`, `observed_at`, `observed_at_utc`, `review_state`, `updated_at`; `valid` (0 when flagged invalid) and `violations` (JSON array of `Violation`) from validating that version; `deleted` (the tombstone as JSON); `view` and `view_version`: the version's `CheckRecord` as JSON for exports and reports ([`super::records`]) |
 //! | `links` | (`check_id`, `resolution`) | the resolutions a check is linked to, with `source`: `rule:<id>` or `manual:<supervisor>` |
 //! | `sync_states` | (`device`, `check_id`) | the encoded Automerge sync state for that device |
 //! | `quarantine` | `id` | refused messages, raw, with device, reason and time |
@@ -41,17 +41,20 @@
 //! would add a second code path without saving work.
 
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use automerge::ActorId;
-use fieldsync_schema::CheckId;
 use fieldsync_schema::wire::CheckSummary;
+use fieldsync_schema::{CheckId, CheckRecord, RecordFilter};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use super::group_commit::GroupWriter;
 use super::sqlite_write::Batch;
-use super::{CheckFilter, LinkCounts, Quarantined, Store, StoreError, StoredDoc, SyncBatch};
+use super::{
+    CheckFilter, LinkCounts, Quarantined, Store, StoreError, StoredDoc, SyncBatch, Walked,
+};
 use super::{migrations, sqlite_read};
 
 /// Name of the database file inside the data directory.
@@ -179,6 +182,14 @@ impl Store for SqliteStore {
 
     fn resolution_counts(&self) -> Result<BTreeMap<u16, LinkCounts>, StoreError> {
         self.read(sqlite_read::resolution_counts)
+    }
+
+    fn for_each_record(
+        &self,
+        filter: &RecordFilter,
+        visit: &mut dyn FnMut(CheckRecord) -> ControlFlow<()>,
+    ) -> Result<Walked, StoreError> {
+        self.read(|conn| super::records::for_each_record(conn, filter, visit))
     }
 
     fn quarantined(&self) -> Result<Vec<Quarantined>, StoreError> {

@@ -27,8 +27,8 @@ pub(crate) fn now() -> String {
 const UPSERT_DOCUMENT: &str = "
     INSERT INTO documents (check_id, bytes, heads, seq, kind, site_id, site_name_ar, inspector,
                            observed_at, observed_at_utc, review_state, updated_at, checksum,
-                           valid, violations, deleted)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                           valid, violations, deleted, view, view_version)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
     ON CONFLICT (check_id) DO UPDATE SET
         bytes = excluded.bytes, heads = excluded.heads, seq = excluded.seq,
         checksum = excluded.checksum,
@@ -36,7 +36,8 @@ const UPSERT_DOCUMENT: &str = "
         inspector = excluded.inspector, observed_at = excluded.observed_at,
         observed_at_utc = excluded.observed_at_utc, review_state = excluded.review_state,
         updated_at = excluded.updated_at, valid = excluded.valid,
-        violations = excluded.violations, deleted = excluded.deleted";
+        violations = excluded.violations, deleted = excluded.deleted,
+        view = excluded.view, view_version = excluded.view_version";
 
 /// The violations as the JSON array stored in `documents.violations`.
 fn violations_json(doc: &DocRecord<'_>) -> Result<String, StoreError> {
@@ -77,6 +78,8 @@ impl SyncBatch for Batch<'_> {
                 doc.valid,
                 violations_json(doc)?,
                 doc.deleted.and_then(|d| serde_json::to_string(d).ok()),
+                doc.view,
+                doc.view.map(|_| super::records::VIEW_VERSION),
             ],
         )?;
         self.tx

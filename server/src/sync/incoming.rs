@@ -8,11 +8,12 @@ use fieldsync_schema::forms::is_valid;
 use fieldsync_schema::sync::{needs_delivery, trust_their_heads};
 use fieldsync_schema::validation::check_violations;
 use fieldsync_schema::wire::DocMessage;
-use fieldsync_schema::{Catalog, Check, CheckDoc, CheckId, LinkSource, Violation};
+use fieldsync_schema::{Catalog, Check, CheckDoc, CheckId, CheckRecord, LinkSource, Violation};
 
 use super::{
     INTERNAL, INVALID_CHECK, MALFORMED_MESSAGE, Round, TOO_LARGE, put_state, stored_state,
 };
+use crate::store::records::encode_view;
 use crate::store::{DocRecord, Sent, StoreError, SyncBatch};
 
 /// Why a message got no reply.
@@ -77,6 +78,8 @@ struct Ready {
     links: BTreeMap<u16, LinkSource>,
     violations: Vec<Violation>,
     valid: bool,
+    /// The stored version as exports read it ([`crate::store::records::encode_view`]).
+    view: Option<String>,
 }
 
 /// What [`prepare_new`] computed for a check the server did not hold when the round began.
@@ -274,12 +277,13 @@ fn prepare_store(round: &Round<'_>, check: CheckId, doc: &mut CheckDoc) -> Resul
     }
     let links = Catalog::builtin().check_links(&read);
     doc.set_actor(round.actor.clone());
-    doc.set_links(&round.author, &links).map_err(|e| {
+    let relinked = doc.set_links(&round.author, &links).map_err(|e| {
         reject(
             INVALID_CHECK,
             format!("check {check}: cannot link resolutions: {e}"),
         )
     })?;
+    let view = view_of(doc, &read, relinked, &violations);
     let heads = doc.heads();
     let bytes = doc.save();
     let limit = round.limits.document_bytes;
@@ -301,7 +305,29 @@ fn prepare_store(round: &Round<'_>, check: CheckId, doc: &mut CheckDoc) -> Resul
         links,
         violations,
         valid,
+        view,
     })
+}
+
+/// The [`CheckRecord`] of `doc` as stored, JSON-encoded: `read` is the check before the
+/// server linked it, read again only if linking changed the document (links and authors).
+fn view_of(
+    doc: &CheckDoc,
+    read: &Check,
+    relinked: bool,
+    violations: &[Violation],
+) -> Option<String> {
+    let check = if relinked {
+        doc.read().ok()?
+    } else {
+        read.clone()
+    };
+    let record = CheckRecord {
+        check,
+        conflicts: doc.conflicts().ok()?,
+        violations: violations.to_vec(),
+    };
+    encode_view(&record)
 }
 
 /// Stores a prepared document; returns its new `seq`.
@@ -331,6 +357,7 @@ fn write(batch: &mut dyn SyncBatch, ready: &Ready) -> Result<u64, StoreError> {
         violations: &ready.violations,
         valid: ready.valid,
         deleted: read.deleted.as_ref(),
+        view: ready.view.as_deref(),
     })?;
     tracing::debug!(check = %ready.check, seq, links = ?ready.links, "check stored");
     Ok(seq)

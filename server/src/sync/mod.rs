@@ -342,3 +342,7 @@ mod validation_tests;
 #[cfg(test)]
 #[path = "prepared_tests.rs"]
 mod prepared_tests;
+
+#[cfg(test)]
+#[path = "records_tests.rs"]
+mod records_tests;
