@@ -22,6 +22,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
+use fieldsync_schema::{Lang, RecordFilter};
 use fieldsync_sync_cli::export::{ExportSummary, Format, export_to};
 use fieldsync_sync_cli::store::Store;
 
@@ -93,7 +94,13 @@ pub fn run(options: &Options) -> anyhow::Result<Report> {
     let summary: ExportSummary = {
         let store = Store::open(&home)?;
         let mut file = std::fs::File::create(&in_process)?;
-        export_to(&store, Format::Csv, &mut file)?
+        export_to(
+            &store,
+            Format::Csv,
+            &RecordFilter::default(),
+            Lang::En,
+            &mut file,
+        )?
     };
     let export_to_s = started.elapsed().as_secs_f64();
     let in_process_bytes = std::fs::metadata(&in_process)?.len();

@@ -8,6 +8,7 @@ pub mod conflicts;
 pub mod delete;
 pub mod edit;
 pub mod export;
+pub mod export_filter;
 pub mod fetch;
 pub mod history;
 pub mod init;
