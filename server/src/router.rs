@@ -6,6 +6,7 @@
 //! | POST | `/api/v1/sync` | [`routes::sync::sync`] |
 //! | GET | `/api/v1/checks` | [`routes::checks::list`] |
 //! | GET | `/api/v1/checks/{id}` | [`routes::checks::show`] |
+//! | GET | `/api/v1/export` | [`routes::export::export`] (streamed) |
 //! | GET | `/api/v1/resolutions` | [`routes::resolutions::list`] |
 //!
 //! Middleware, outermost first: tracing, panic catching (a panic is a JSON 500 for that
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/sync", post(routes::sync::sync))
         .route("/api/v1/checks", get(routes::checks::list))
         .route("/api/v1/checks/{id}", get(routes::checks::show))
+        .route("/api/v1/export", get(routes::export::export))
         .route("/api/v1/resolutions", get(routes::resolutions::list))
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)

@@ -2,6 +2,7 @@
 //! work through [`crate::AppState::run`], and answer JSON; errors are [`ApiError`]s.
 
 pub mod checks;
+pub mod export;
 pub mod health;
 pub mod resolutions;
 pub mod sync;

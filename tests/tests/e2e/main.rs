@@ -4,6 +4,8 @@ mod harness;
 
 mod api_errors;
 mod desk;
+mod export_filters;
+mod exports;
 mod fetch;
 mod input;
 mod offline;
