@@ -35,7 +35,10 @@ fn a_query_reads_format_language_and_every_filter() {
 }
 
 /// A query and what its refusal must say.
-type Case = (&'static [(&'static str, &'static str)], &'static [&'static str]);
+type Case = (
+    &'static [(&'static str, &'static str)],
+    &'static [&'static str],
+);
 
 #[test]
 fn bad_parameters_are_refused_naming_them_and_their_value() {
