@@ -4,9 +4,10 @@
 //!
 //! The store is the cold-start cache's device home (`target/bench-cache/cold-start-N/device`,
 //! the device that pushed every check) when that cache is complete, else a device generated
-//! here with the same generator (not timed; its checks were never synced, which the export
-//! does not look at). Either way it is copied into a temporary directory first, so the cache
-//! is never written, and the copy leaves the store's files in the page cache (a warm export).
+//! with the same generator (not timed; its checks were never synced, which the export does
+//! not look at), kept in `target/bench-cache/export-N` for the next run (one per format).
+//! Either way it is copied into a temporary directory first, so the cache is never written,
+//! and the copy leaves the store's files in the page cache (a warm export).
 //!
 //! While the child runs, `/proc/PID/status` is polled every [`POLL`]: `VmHWM` (its peak
 //! resident set; monotonic, so the last reading before exit misses at most the last poll
@@ -54,22 +55,25 @@ pub fn run(options: &Options) -> anyhow::Result<Report> {
     let (source, generate_s) = match &cached {
         Some(dir) => {
             progress(format_args!(
-                "using the cold-start cache's device home {}",
+                "using the cached device home {}",
                 dir.display()
             ));
             copy_dir(dir, &home)?;
-            (format!("cold-start cache ({})", dir.display()), None)
+            (format!("cache ({})", dir.display()), None)
         }
         None => {
+            let dir = generated_cache(docs)?;
             progress(format_args!(
-                "no complete cold-start cache for {docs} checks: generating a device (not timed)"
+                "no complete cache for {docs} checks: generating a device into {} (not timed)",
+                dir.display()
             ));
+            let _ = std::fs::remove_dir_all(&dir);
             let started = Instant::now();
-            drop(Device::create(&home, 0, docs)?);
-            (
-                "generated".to_owned(),
-                Some(started.elapsed().as_secs_f64()),
-            )
+            drop(Device::create(&dir.join("device"), 0, docs)?);
+            let generate_s = started.elapsed().as_secs_f64();
+            std::fs::write(dir.join("complete"), "")?;
+            copy_dir(&dir.join("device"), &home)?;
+            ("generated".to_owned(), Some(generate_s))
         }
     };
     // A cache written by an older build is migrated here, not in the timed export (migration
@@ -105,7 +109,7 @@ pub fn run(options: &Options) -> anyhow::Result<Report> {
         let mut file = std::fs::File::create(&in_process)?;
         export_to(
             &store,
-            Format::Csv,
+            format,
             &RecordFilter::default(),
             Lang::En,
             &mut file,
@@ -318,18 +322,32 @@ fn cli_binary() -> anyhow::Result<PathBuf> {
     Ok(binary)
 }
 
-/// The cold-start cache's device home for `docs` checks, if that cache is complete.
-fn cache_device(docs: usize) -> anyhow::Result<Option<PathBuf>> {
+/// `target/bench-cache` beside the bench executable.
+fn cache_root() -> anyhow::Result<PathBuf> {
     let exe = std::env::current_exe()?;
     let target = exe
         .parent()
         .and_then(Path::parent)
         .context("the bench executable is not inside a target directory")?;
-    let cache = target
-        .join("bench-cache")
-        .join(format!("cold-start-{docs}"));
-    let device = cache.join("device");
-    Ok((cache.join("complete").is_file() && device.is_dir()).then_some(device))
+    Ok(target.join("bench-cache"))
+}
+
+/// Where a device generated here is kept for the next run: `bench-cache/export-N`.
+fn generated_cache(docs: usize) -> anyhow::Result<PathBuf> {
+    Ok(cache_root()?.join(format!("export-{docs}")))
+}
+
+/// A device home holding `docs` checks from a complete cache: the cold-start cache's
+/// device (the one that pushed every check), else one this scenario generated before.
+fn cache_device(docs: usize) -> anyhow::Result<Option<PathBuf>> {
+    let caches = [
+        cache_root()?.join(format!("cold-start-{docs}")),
+        generated_cache(docs)?,
+    ];
+    Ok(caches.into_iter().find_map(|cache| {
+        let device = cache.join("device");
+        (cache.join("complete").is_file() && device.is_dir()).then_some(device)
+    }))
 }
 
 /// Copies the directory tree `from` to `to`.

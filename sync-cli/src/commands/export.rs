@@ -103,11 +103,11 @@ impl Export {
                 pick(
                     lang,
                     &format!(
-                        "تنبيه: {} من التفقدات بلا موقع (لا إحداثيات للموقع ولا حقل location) فلم تُكتب في GeoJSON",
+                        "تنبيه: تفقدات بلا موقع (لا إحداثيات للموقع ولا حقل location) لم تُكتب في GeoJSON: {}",
                         summary.without_location
                     ),
                     &format!(
-                        "warning: {} checks have no location (no site coordinates, no location field) and are not in the GeoJSON",
+                        "warning: checks without a location (no site coordinates, no location field), not in the GeoJSON: {}",
                         summary.without_location
                     ),
                 )

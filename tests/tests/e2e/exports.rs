@@ -391,7 +391,9 @@ fn xlsx_has_a_sheet_per_kind_with_typed_cells_in_english_and_in_arabic() -> Resu
 fn geojson_has_a_point_per_located_check_and_counts_the_rest() -> Result<()> {
     let fx = fixture()?;
     let stderr = fx.sara.run(&["export", "--format", "geojson"])?.stderr;
-    assert!(String::from_utf8_lossy(&stderr).contains("1 checks have no location"));
+    assert!(String::from_utf8_lossy(&stderr).contains(
+        "checks without a location (no site coordinates, no location field), not in the GeoJSON: 1"
+    ));
     for bytes in both(&fx, "geojson", &[], "en")? {
         let geojson: geojson::GeoJson = std::str::from_utf8(&bytes)?.parse()?;
         let geojson::GeoJson::FeatureCollection(fc) = geojson else {
