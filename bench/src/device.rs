@@ -12,6 +12,9 @@ use fieldsync_sync_cli::store::{NewIdentity, Store};
 use fieldsync_sync_cli::sync_client::{Exchange, HttpTransport, SyncClientError, Transport};
 use fieldsync_sync_cli::sync_rounds::{self, Summary};
 
+use fieldsync_server::auth::directory;
+use fieldsync_server::store::open_connection;
+
 use crate::r#gen::{self, Generator};
 
 /// One device's store and identity.
@@ -109,8 +112,51 @@ impl Device {
     /// # Errors
     /// Transport, store or protocol failures, or a rejection.
     pub fn sync(&mut self, url: &str) -> anyhow::Result<SyncStats> {
-        let mut transport = HttpTransport::new(url);
+        let mut transport = self.transport(url)?;
         self.sync_over(&mut transport)
+    }
+
+    /// An HTTP transport to `url` carrying this device's token (none before [`Device::enrol`]).
+    ///
+    /// # Errors
+    /// Store failures.
+    pub fn transport(&self, url: &str) -> anyhow::Result<HttpTransport> {
+        Ok(HttpTransport::new(url).with_token(self.store.db().token()?))
+    }
+
+    /// Enrols this device with the server at `url` whose data directory is `data`, as an admin's
+    /// `user add` / `device enrol` and the device's `fieldsync enrol` would (through the
+    /// server's directory, not HTTP: enrolment is not what is measured), and keeps the token.
+    /// Does nothing if the device already has a token. Not timed by any scenario.
+    ///
+    /// # Errors
+    /// The server's database cannot be opened, or the directory refuses.
+    pub fn enrol(&mut self, data: &Path, url: &str) -> anyhow::Result<()> {
+        if self.store.db().token()?.is_some() {
+            return Ok(());
+        }
+        let mut conn = open_connection(data)?;
+        let (user, role) = (self.identity.user.as_str(), self.identity.role);
+        let ttl = directory::DEFAULT_CODE_TTL;
+        let code = match directory::add_user(&mut conn, user, role, None, ttl) {
+            Ok(code) => code,
+            Err(directory::DirectoryError::DuplicateUser(_)) => {
+                directory::issue_code(&mut conn, user, ttl)?
+            }
+            Err(err) => return Err(err.into()),
+        };
+        let actor = self.identity.actor.to_hex_string();
+        let enrolment = directory::Enrolment {
+            code: &code,
+            device: &self.identity.device_id,
+            actor: &actor,
+            existing: Some((user, role)),
+        };
+        let (token, identity) = directory::enrol(&mut conn, &enrolment)?;
+        self.store
+            .db()
+            .set_enrolment(&token, url, &identity.user, identity.role)?;
+        Ok(())
     }
 
     /// One sync over any transport, timed.

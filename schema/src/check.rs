@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use crate::links::{LinkSource, ManualLink};
 use crate::{CheckId, FacilityKind, FieldValue, ObservedAt, SiteId};
 
-/// A user's role. Inspectors record and edit checks; supervisors also review them.
+/// A user's role. Inspectors record and edit checks of their team; supervisors also review,
+/// resolve conflicts, link by hand, delete and export; admins are supervisors who also
+/// enrol and revoke users and devices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -17,6 +19,8 @@ pub enum Role {
     Inspector,
     /// Reviews, resolves conflicts and exports.
     Supervisor,
+    /// A supervisor who also enrols and revokes users and devices.
+    Admin,
     /// The sync server itself (writes resolution links).
     Server,
 }
@@ -27,8 +31,15 @@ impl Role {
         match self {
             Self::Inspector => "inspector",
             Self::Supervisor => "supervisor",
+            Self::Admin => "admin",
             Self::Server => "server",
         }
+    }
+
+    /// True for the roles that may make a supervisor's decisions (review states, conflict
+    /// decisions, manual links, deletions, exports): supervisors and admins.
+    pub fn may_decide(self) -> bool {
+        matches!(self, Self::Supervisor | Self::Admin)
     }
 }
 
@@ -39,9 +50,10 @@ impl FromStr for Role {
         match s {
             "inspector" => Ok(Self::Inspector),
             "supervisor" => Ok(Self::Supervisor),
+            "admin" => Ok(Self::Admin),
             "server" => Ok(Self::Server),
             other => Err(format!(
-                "invalid role {other:?}: expected inspector or supervisor"
+                "invalid role {other:?}: expected inspector, supervisor or admin"
             )),
         }
     }

@@ -41,7 +41,7 @@ use automerge::{
 };
 
 use crate::sync::heads_to_hex;
-use crate::{Author, FieldValue, FormRef, NewCheck, ReviewState, Role, Site};
+use crate::{Author, FieldValue, FormRef, NewCheck, ReviewState, Site};
 
 pub use crate::document_read::DocError;
 
@@ -230,7 +230,7 @@ impl CheckDoc {
         state: ReviewState,
         comment: &str,
     ) -> Result<(), DocError> {
-        if author.role != Role::Supervisor {
+        if !author.role.may_decide() {
             return Err(DocError::Forbidden(format!(
                 "{} is an {}: only a supervisor may set review states",
                 author.name,

@@ -12,9 +12,9 @@ use automerge::transaction::Transactable;
 use automerge::{ObjType, ROOT, ReadDoc, Value};
 use serde::{Deserialize, Serialize};
 
+use crate::Author;
 use crate::document::CheckDoc;
 use crate::document_read::{DocError, invalid};
-use crate::{Author, Role};
 
 /// Who deleted a check, when and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,7 +37,7 @@ impl CheckDoc {
     /// [`DocError::Forbidden`] if `author` is not a supervisor; [`DocError::Invalid`] for an
     /// empty reason; [`DocError`] if the document lacks the check layout.
     pub fn delete(&mut self, author: &Author, reason: &str) -> Result<Option<Deletion>, DocError> {
-        if author.role != Role::Supervisor {
+        if !author.role.may_decide() {
             return Err(DocError::Forbidden(format!(
                 "{} is an {}: only a supervisor may delete a check",
                 author.name,

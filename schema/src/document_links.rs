@@ -9,7 +9,7 @@ use automerge::{ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value};
 
 use crate::document::CheckDoc;
 use crate::document_read::{DocError, invalid};
-use crate::{Author, Catalog, LinkSource, ManualLink, Role};
+use crate::{Author, Catalog, LinkSource, ManualLink};
 
 /// A supervisor's decision on one link, as `fieldsync link` takes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,7 +73,7 @@ impl CheckDoc {
         decisions: &[LinkDecision],
         comment: &str,
     ) -> Result<(), DocError> {
-        if author.role != Role::Supervisor {
+        if !author.role.may_decide() {
             return Err(DocError::Forbidden(format!(
                 "{} is an {}: only a supervisor may add or remove resolution links",
                 author.name,

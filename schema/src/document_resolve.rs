@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::document::{CheckDoc, from_scalar, to_scalar};
 use crate::document_read::{DocError, invalid};
-use crate::{Author, FieldValue, Role};
+use crate::{Author, FieldValue};
 
 /// A supervisor's decision on a conflicting field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,7 +47,7 @@ impl CheckDoc {
         field: &str,
         value: &FieldValue,
     ) -> Result<ConflictDecision, DocError> {
-        if author.role != Role::Supervisor {
+        if !author.role.may_decide() {
             return Err(DocError::Forbidden(format!(
                 "{} is an {}: only a supervisor may resolve conflicts",
                 author.name,

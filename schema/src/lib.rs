@@ -16,6 +16,9 @@
 //!   manual link decisions, which win over rules.
 //! - [`record`]: a check as exports and reports read it, with its conflicts and violations,
 //!   and the filter (kind, resolution, review state, dates, site) both sides apply.
+//! - [`report`]: follow-up reports per resolution (checks, sites, review states, key
+//!   findings per facility kind, latest check per site, open conflicts) built from a stream
+//!   of records, rendered as JSON, Markdown and a self-contained HTML page.
 //! - `export` (cargo feature `export`): the export encoders (CSV, JSON, NDJSON, GeoJSON,
 //!   XLSX), push-style over `std::io::Write`, used by the CLI and the server.
 //! - [`validation`]: everything that makes a stored check `invalid` (form rules, manual
@@ -58,6 +61,7 @@ pub mod kind;
 pub mod link_rules;
 pub mod links;
 pub mod record;
+pub mod report;
 pub mod resolutions;
 pub mod sync;
 pub mod time;

@@ -202,6 +202,37 @@ pub struct ErrorBody {
     pub check: Option<CheckId>,
 }
 
+/// `POST /api/v1/enrol` request: a device exchanges a one-time enrolment code for a token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolRequest {
+    /// The code as printed by `fieldsync-server user add` or `device enrol` (dashes optional).
+    pub code: String,
+    /// The device's id (chosen at `fieldsync init`).
+    pub device: String,
+    /// The Automerge actor id the device writes as, hex.
+    pub actor: String,
+    /// For a device set up offline: the name it already writes under (must be the code's
+    /// user's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// For a device set up offline: the role it already writes under (must be the user's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+}
+
+/// `POST /api/v1/enrol` response: the device's token and who the server says it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolResponse {
+    /// The bearer token, shown this once: send it as `Authorization: Bearer <token>`.
+    pub token: String,
+    /// The user's name, to write as.
+    pub user: String,
+    /// The user's role.
+    pub role: Role,
+    /// The user's team.
+    pub team: String,
+}
+
 /// One row of `GET /api/v1/checks`: the server's index entry for a check.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckSummary {

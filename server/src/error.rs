@@ -25,6 +25,18 @@ pub enum ApiError {
         /// The check concerned, if any.
         check: Option<CheckId>,
     },
+    /// 401 `unauthorized`: no bearer token, or one the server does not know or revoked. The
+    /// response carries `WWW-Authenticate: Bearer`.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// 403 `forbidden`: the caller is known but their role or team does not allow this.
+    #[error("{message}")]
+    Forbidden {
+        /// What is not allowed and why, naming the role.
+        message: String,
+        /// The check concerned, if any.
+        check: Option<CheckId>,
+    },
     /// 404 `not_found`.
     #[error("{message}")]
     NotFound {
@@ -112,6 +124,15 @@ impl ApiError {
             ),
             Self::NotFound { message, check } => {
                 (StatusCode::NOT_FOUND, "not_found", message.clone(), *check)
+            }
+            Self::Unauthenticated(message) => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                message.clone(),
+                None,
+            ),
+            Self::Forbidden { message, check } => {
+                (StatusCode::FORBIDDEN, "forbidden", message.clone(), *check)
             }
             Self::MethodNotAllowed(message) => (
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -235,7 +256,14 @@ impl IntoResponse for ApiError {
             message,
             check,
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
     }
 }
 

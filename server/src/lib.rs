@@ -9,6 +9,8 @@
 //! - [`sync`]: the server side of the batched sync protocol, independent of HTTP.
 //! - [`store`]: the [`store::Store`] trait and its SQLite implementation.
 //! - [`error`]: [`error::ApiError`], the JSON error responses.
+//! - [`auth`]: users, devices, enrolment, bearer tokens, roles, the server's authority over
+//!   incoming changes, and the audit log; [`admin`]: the admin subcommands.
 //!
 //! Data flow of a sync round: the handler decodes the JSON [`fieldsync_schema::wire::SyncRequest`],
 //! then on the blocking pool [`sync::sync_round`] opens one write transaction, applies each
@@ -27,6 +29,8 @@
 //! store handle) until the shutdown closes it; deploy behind a reverse proxy with a header
 //! timeout when that matters.
 
+pub mod admin;
+pub mod auth;
 pub mod config;
 pub mod error;
 pub mod extract;

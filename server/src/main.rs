@@ -1,17 +1,40 @@
 //! `fieldsync-server`: parses the configuration, binds, prints one line with the bound
 //! address, and serves until SIGINT or SIGTERM (then gives requests in flight
-//! `--shutdown-grace-secs`).
+//! `--shutdown-grace-secs`). With an admin subcommand (`user`, `device`, `audit`; see
+//! [`fieldsync_server::admin`]) it runs that against `--data` instead and exits.
 
 use std::io::{IsTerminal as _, Write as _};
 
 use anyhow::Context as _;
-use clap::Parser as _;
+use clap::Parser;
+use fieldsync_server::admin::AdminCommand;
 use fieldsync_server::{Config, open_state, serve_state};
 use tracing_subscriber::EnvFilter;
 
+/// The command line: the server's configuration and, optionally, an admin subcommand.
+#[derive(Debug, Parser)]
+#[command(
+    name = "fieldsync-server",
+    version,
+    about = "The fieldsync sync server; with a subcommand, its admin tools."
+)]
+struct Cli {
+    #[command(flatten)]
+    config: Config,
+    #[command(subcommand)]
+    admin: Option<AdminCommand>,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Some(command) = &cli.admin {
+        return fieldsync_server::admin::run(&cli.config.data, command);
+    }
+    serve(cli.config)
+}
+
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    let config = Config::parse();
+async fn serve(config: Config) -> anyhow::Result<()> {
     let filter = EnvFilter::try_new(&config.log)
         .with_context(|| format!("invalid --log filter {:?}", config.log))?;
     tracing_subscriber::fmt()

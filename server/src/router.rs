@@ -3,11 +3,17 @@
 //! | method | path | handler |
 //! |---|---|---|
 //! | GET | `/healthz` | [`routes::health::healthz`] |
+//! | POST | `/api/v1/enrol` | [`routes::enrol::enrol`] (no token: the code) |
 //! | POST | `/api/v1/sync` | [`routes::sync::sync`] |
 //! | GET | `/api/v1/checks` | [`routes::checks::list`] |
 //! | GET | `/api/v1/checks/{id}` | [`routes::checks::show`] |
 //! | GET | `/api/v1/export` | [`routes::export::export`] (streamed) |
 //! | GET | `/api/v1/resolutions` | [`routes::resolutions::list`] |
+//! | GET | `/api/v1/reports/resolutions` | [`routes::reports::resolutions`] |
+//!
+//! Every route but `/healthz` and `/api/v1/enrol` needs `Authorization: Bearer <token>`
+//! (401 without a valid one, 403 when the caller's role or team does not allow it; see
+//! [`crate::auth`]).
 //!
 //! Middleware, outermost first: tracing, panic catching (a panic is a JSON 500 for that
 //! request only), response compression (gzip), JSON errors (any 4xx/5xx answered without a
@@ -50,11 +56,16 @@ pub fn router(state: AppState) -> Router {
     let request_timeout = state.request_timeout();
     Router::new()
         .route("/healthz", get(routes::health::healthz))
+        .route("/api/v1/enrol", post(routes::enrol::enrol))
         .route("/api/v1/sync", post(routes::sync::sync))
         .route("/api/v1/checks", get(routes::checks::list))
         .route("/api/v1/checks/{id}", get(routes::checks::show))
         .route("/api/v1/export", get(routes::export::export))
         .route("/api/v1/resolutions", get(routes::resolutions::list))
+        .route(
+            "/api/v1/reports/resolutions",
+            get(routes::reports::resolutions),
+        )
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .with_state(state)

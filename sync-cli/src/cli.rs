@@ -5,8 +5,6 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
-use fieldsync_schema::Lang;
-
 use crate::{commands, lang};
 
 /// fieldsync: record facility checks offline and sync them with the fieldsync server.
@@ -22,8 +20,15 @@ pub struct Cli {
 
     /// Language of form labels, hints, choices and refusals: ar or en [default: Arabic
     /// when the locale (LC_ALL, LC_MESSAGES, LANG) starts with `ar`, else English].
-    #[arg(long, global = true, env = "FIELDSYNC_LANG", value_name = "ar|en")]
-    pub lang: Option<Lang>,
+    /// An empty value (`FIELDSYNC_LANG=`) counts as unset.
+    #[arg(
+        long,
+        global = true,
+        env = "FIELDSYNC_LANG",
+        value_name = "ar|en",
+        value_parser = lang::parse_flag
+    )]
+    pub lang: Option<lang::LangFlag>,
 
     /// What to do.
     #[command(subcommand)]
@@ -35,6 +40,8 @@ pub struct Cli {
 pub enum Command {
     /// Create the local store for this device and user.
     Init(commands::init::Init),
+    /// Enrol this device (set up offline) with the server, keeping its data.
+    Enrol(commands::enrol::Enrol),
     /// Record a new check; prints its id on stdout.
     Record(commands::record::Record),
     /// Change values or notes of a check.
@@ -57,6 +64,13 @@ pub enum Command {
     /// `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` so spreadsheets show it
     /// as text instead of running it as a formula; numbers are written as they are.
     Export(commands::export::Export),
+    /// Follow-up report per resolution (Markdown, HTML or JSON).
+    ///
+    /// For each resolution with linked checks: checks and sites, checks by review state,
+    /// key findings per facility kind (from the latest check of each site), the latest
+    /// check per site and open conflicts. Deleted checks never count; invalid checks count
+    /// and are shown as such.
+    Report(commands::report::Report),
     /// List the 42 conference resolutions.
     Resolutions(commands::resolutions::Resolutions),
     /// Add a comment to a check's thread.
@@ -84,6 +98,7 @@ impl Cli {
         let lang = lang::resolve(self.lang);
         match self.command {
             Command::Init(c) => c.run(&home),
+            Command::Enrol(c) => c.run(&home),
             Command::Record(c) => c.run(&home, lang),
             Command::Edit(c) => c.run(&home, lang),
             Command::List(c) => c.run(&home, lang),
@@ -93,6 +108,7 @@ impl Cli {
             Command::Review(c) => c.run(&home),
             Command::Link(c) => c.run(&home),
             Command::Export(c) => c.run(&home, lang),
+            Command::Report(c) => c.run(&home),
             Command::Resolutions(c) => c.run(&home),
             Command::Comment(c) => c.run(&home),
             Command::Conflicts(c) => c.run(&home, lang),
@@ -135,15 +151,16 @@ mod tests {
 
     #[test]
     fn lang_is_global_and_only_ar_or_en() {
+        use fieldsync_schema::Lang;
         let cli = Cli::try_parse_from(["fieldsync", "list", "--lang", "ar", "--search", "الامل"])
             .expect("parse");
-        assert_eq!(cli.lang, Some(Lang::Ar));
+        assert_eq!(cli.lang, Some(lang::LangFlag(Some(Lang::Ar))));
         let Command::List(list) = cli.command else {
             panic!("not list")
         };
         assert_eq!(list.filter.search.as_deref(), Some("الامل"));
         let cli = Cli::try_parse_from(["fieldsync", "--lang", "EN", "list"]).expect("parse");
-        assert_eq!(cli.lang, Some(Lang::En));
+        assert_eq!(cli.lang, Some(lang::LangFlag(Some(Lang::En))));
         let err = Cli::try_parse_from(["fieldsync", "--lang", "fr", "list"]).expect_err("fr");
         assert!(err.to_string().contains("fr"), "{err}");
     }

@@ -28,10 +28,29 @@ pub fn from_environment() -> Lang {
     from_locale(|var| std::env::var(var).ok())
 }
 
-/// The chosen language: `flag` (from `--lang` or `FIELDSYNC_LANG`) when given, else the
-/// locale's.
-pub fn resolve(flag: Option<Lang>) -> Lang {
-    flag.unwrap_or_else(from_environment)
+/// The value of `--lang` or `FIELDSYNC_LANG`: a language, or `None` for an empty value
+/// (`FIELDSYNC_LANG=` in a script), which leaves the choice to the locale as if unset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LangFlag(pub Option<Lang>);
+
+/// Parses `--lang`: `ar`, `en`, or empty for the locale's language.
+///
+/// # Errors
+/// Anything else, naming the value and the choices.
+pub fn parse_flag(value: &str) -> Result<LangFlag, String> {
+    if value.trim().is_empty() {
+        return Ok(LangFlag(None));
+    }
+    value
+        .parse::<Lang>()
+        .map(|l| LangFlag(Some(l)))
+        .map_err(|e| e.to_string())
+}
+
+/// The chosen language: `flag` (from `--lang` or `FIELDSYNC_LANG`) when given and not
+/// empty, else the locale's.
+pub fn resolve(flag: Option<LangFlag>) -> Lang {
+    flag.and_then(|f| f.0).unwrap_or_else(from_environment)
 }
 
 /// Picks the text in `lang` from an Arabic and an English one.
@@ -72,9 +91,23 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_flag_leaves_the_choice_to_the_locale_and_a_bad_one_is_named() {
+        assert_eq!(parse_flag(""), Ok(LangFlag(None)));
+        assert_eq!(parse_flag(" "), Ok(LangFlag(None)));
+        assert_eq!(parse_flag("ar"), Ok(LangFlag(Some(Lang::Ar))));
+        let err = parse_flag("fr").expect_err("unknown");
+        assert!(err.contains("\"fr\""), "{err}");
+    }
+
+    #[test]
     fn a_flag_wins_over_the_locale() {
-        assert_eq!(resolve(Some(Lang::Ar)), Lang::Ar);
-        assert_eq!(resolve(Some(Lang::En)), Lang::En);
+        assert_eq!(resolve(Some(LangFlag(Some(Lang::Ar)))), Lang::Ar);
+        assert_eq!(resolve(Some(LangFlag(Some(Lang::En)))), Lang::En);
+        assert_eq!(
+            resolve(Some(LangFlag(None))),
+            resolve(None),
+            "empty is unset"
+        );
         assert_eq!(pick(Lang::Ar, "نعم", "yes"), "نعم");
         assert_eq!(pick(Lang::En, "نعم", "yes"), "yes");
     }

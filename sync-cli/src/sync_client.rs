@@ -71,6 +71,8 @@ pub struct HttpTransport {
     url: String,
     /// True once a sync round got a readable answer from the server.
     reached: bool,
+    /// The device's bearer token, sent with every request.
+    token: Option<String>,
 }
 
 impl HttpTransport {
@@ -88,7 +90,21 @@ impl HttpTransport {
             url: format!("{base}/api/v1/sync"),
             base,
             reached: false,
+            token: None,
         }
+    }
+
+    /// Sends `token` as `Authorization: Bearer <token>` with every request (an enrolled
+    /// device's; without one the server answers 401).
+    #[must_use]
+    pub fn with_token(mut self, token: Option<String>) -> HttpTransport {
+        self.token = token;
+        self
+    }
+
+    /// The `Authorization` header value, if the device has a token.
+    fn bearer(&self) -> Option<String> {
+        self.token.as_ref().map(|t| format!("Bearer {t}"))
     }
 
     /// True once a round got a readable answer: the device has reached this server, even if
@@ -104,15 +120,14 @@ impl HttpTransport {
     /// not a list of checks.
     pub fn checks_at_site(&self, site: &SiteId) -> Result<Vec<CheckId>, SyncClientError> {
         let url = format!("{}/api/v1/checks", self.base);
-        let mut response = self
-            .agent
-            .get(&url)
-            .query("site", site.as_str())
-            .call()
-            .map_err(|e| SyncClientError::Unreachable {
-                url: url.clone(),
-                source: Box::new(e),
-            })?;
+        let mut get = self.agent.get(&url).query("site", site.as_str());
+        if let Some(bearer) = self.bearer() {
+            get = get.header("authorization", bearer);
+        }
+        let mut response = get.call().map_err(|e| SyncClientError::Unreachable {
+            url: url.clone(),
+            source: Box::new(e),
+        })?;
         let status = response.status().as_u16();
         let body = response
             .body_mut()
@@ -160,6 +175,9 @@ impl Transport for HttpTransport {
             .header("accept-encoding", "gzip");
         if compress {
             post = post.header("content-encoding", "gzip");
+        }
+        if let Some(bearer) = self.bearer() {
+            post = post.header("authorization", bearer);
         }
         let mut response = post.send(&body[..]).map_err(unreachable)?;
         let status = response.status().as_u16();
@@ -217,7 +235,7 @@ fn gunzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
 }
 
 /// The error for a 4xx/5xx answer, with the [`ErrorBody`] message when there is one.
-fn refused(url: &str, status: u16, body: &[u8]) -> SyncClientError {
+pub(crate) fn refused(url: &str, status: u16, body: &[u8]) -> SyncClientError {
     let (code, message) = match serde_json::from_slice::<ErrorBody>(body) {
         Ok(err) => {
             let message = match err.check {

@@ -36,6 +36,7 @@ pub fn run(options: &Options) -> anyhow::Result<Report> {
     let server = ChildServer::start(&data)?;
     let ready = server.memory()?;
     let mut device = Device::open(&cache.join("device"))?;
+    device.enrol(&data, &server.url)?;
     let stats = device.sync(&server.url)?;
     let after = server.memory()?;
     let log = server.log();
@@ -140,6 +141,7 @@ fn populate(cache: &Path, docs: usize) -> anyhow::Result<()> {
     let started = Instant::now();
     let server = InProcess::start(&cache.join("server"))?;
     let mut device = Device::create(&cache.join("device"), 0, 0)?;
+    device.enrol(&cache.join("server"), &server.url)?;
     let mut generator = Generator::new(1);
     let batch = DOCS_PER_STEP;
     let (mut done, mut gen_s, mut push_s) = (0, 0.0, 0.0);

@@ -79,6 +79,7 @@ pub fn run(options: &Options) -> anyhow::Result<Report> {
     let root = tempfile::tempdir()?;
     let server = InProcess::start(&root.path().join("server"))?;
     let mut device = Device::create(&root.path().join("device"), 0, docs)?;
+    device.enrol(&root.path().join("server"), &server.url)?;
     let proxy = Proxy::start(&server.url, Some(GPRS))?;
     let budget = Duration::from_secs(options.max_s);
     let mut counts = Counting::default();
@@ -88,7 +89,7 @@ pub fn run(options: &Options) -> anyhow::Result<Report> {
     while started.elapsed() < budget {
         attempts += 1;
         let mut transport = Counted {
-            inner: HttpTransport::new(&proxy.url),
+            inner: device.transport(&proxy.url)?,
             counts: &mut counts,
         };
         match device.sync_over(&mut transport) {

@@ -40,6 +40,9 @@ pub fn run(options: &Options) -> anyhow::Result<Report> {
         .map(|d| breakdown::measure(d, 500))
         .transpose()?;
     let server = ChildServer::start(&root.path().join("server"))?;
+    for device in &mut devices {
+        device.enrol(&root.path().join("server"), &server.url)?;
+    }
     let (server_cpu0, bench_cpu0) = (server.cpu_s()?, cpu_seconds("self")?);
     progress(format_args!(
         "server ready in {:.3} s at {}; {count} devices syncing",

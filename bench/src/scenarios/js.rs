@@ -84,6 +84,9 @@ fn fs_initial(docs: usize, count: usize) -> anyhow::Result<FsInitial> {
     }
     let saved: u64 = devices.iter().map(|d| d.saved_bytes).sum();
     let server = ChildServer::start(&root.path().join("server"))?;
+    for device in &mut devices {
+        device.enrol(&root.path().join("server"), &server.url)?;
+    }
     let proxy = Proxy::start(&server.url, None)?;
     let (server_cpu0, bench_cpu0) = (server.cpu_s()?, cpu_seconds("self")?);
     progress(format_args!(

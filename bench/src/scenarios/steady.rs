@@ -29,6 +29,7 @@ pub fn run(options: &Options, change: Change) -> anyhow::Result<Report> {
     let root = tempfile::tempdir()?;
     let server = InProcess::start(&root.path().join("server"))?;
     let mut device = Device::create(&root.path().join("device"), 0, docs)?;
+    device.enrol(&root.path().join("server"), &server.url)?;
     progress(format_args!(
         "generated {docs} checks; pushing them (not timed)"
     ));

@@ -104,7 +104,14 @@ impl Violation {
     /// The English rule phrase, to follow `value "..."`.
     pub(crate) fn detail_en(&self) -> String {
         match &self.rule {
-            Rule::Type { expected } => type_en(*expected).to_owned(),
+            Rule::Type {
+                expected,
+                reason: None,
+            } => type_en(*expected).to_owned(),
+            Rule::Type {
+                expected,
+                reason: Some(reason),
+            } => format!("{}: {}", type_en(*expected), reason.en),
             Rule::Kind { expected } => format!("is not the form's facility kind {expected}"),
             Rule::NotRelevant { condition } => {
                 format!("is given, but the field applies only when {condition}")
@@ -137,7 +144,14 @@ impl Violation {
     fn detail_ar(&self) -> String {
         let v = format!("القيمة «{}»", self.shown());
         match &self.rule {
-            Rule::Type { expected } => format!("{v} {}", type_ar(*expected)),
+            Rule::Type {
+                expected,
+                reason: None,
+            } => format!("{v} {}", type_ar(*expected)),
+            Rule::Type {
+                expected,
+                reason: Some(reason),
+            } => format!("{v} {}: {}", type_ar(*expected), reason.ar),
             Rule::Kind { expected } => format!("{v} لا تطابق نوع المنشأة في النموذج ({expected})"),
             Rule::NotRelevant { condition } => {
                 format!("أُدخلت {v} مع أن هذا الحقل لا يُملأ إلا إذا تحقق الشرط «{condition}»")

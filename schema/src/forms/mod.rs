@@ -59,7 +59,7 @@ pub use messages::Lang;
 pub use model::{BadPattern, Choice, FieldType, Form, FormField, Pattern, Unit};
 pub use parse::{normalise_digits, parse_decimal};
 pub use typed::{GeoPoint, PhotoRef, TypedValue};
-pub use validate::{GeoPart, Measure, Rule, Severity, Violation, is_valid};
+pub use validate::{GeoPart, Measure, Rule, Severity, TypeReason, Violation, is_valid};
 
 /// `(path, text)` of each built-in form file, as [`Forms::load`] takes them.
 macro_rules! builtin_sources {

@@ -6,7 +6,7 @@
 use super::FormError;
 use super::model::{Choice, FieldType, Form, FormField};
 use super::typed::{GeoPoint, PhotoRef};
-use super::validate::{Severity, Violation};
+use super::validate::{Rule, Severity, TypeReason, Violation};
 use crate::FieldValue;
 
 impl Form {
@@ -42,9 +42,13 @@ impl FormField {
     /// # Errors
     /// [`FormError::Invalid`] naming this field, the value as typed and the broken rule.
     pub fn parse(&self, raw: &str) -> Result<FieldValue, FormError> {
-        let value = self
-            .parse_type(raw)
-            .ok_or_else(|| self.refuse(raw, self.type_rule()))?;
+        let value = self.parse_type(raw).ok_or_else(|| {
+            let rule = Rule::Type {
+                expected: self.field_type,
+                reason: self.parser_reason(raw),
+            };
+            self.refuse(raw, rule)
+        })?;
         self.check(&value).map_err(|v| self.refuse(raw, v.rule))?;
         Ok(value)
     }
@@ -56,6 +60,30 @@ impl FormField {
             severity: Severity::Error,
             rule,
         }))
+    }
+
+    /// What the input parser says about `raw` for a number, date or date-time field.
+    fn parser_reason(&self, raw: &str) -> Option<TypeReason> {
+        let reason = |en: String, ar: String| Some(TypeReason { en, ar });
+        match self.field_type {
+            FieldType::Integer => {
+                let e = crate::input::parse_whole(raw).err()?;
+                reason(e.rule.to_string(), e.rule.ar())
+            }
+            FieldType::Decimal => {
+                let e = crate::input::parse_number(raw).err()?;
+                reason(e.rule.to_string(), e.rule.ar())
+            }
+            FieldType::Date => {
+                let e = crate::input::parse_date(raw).err()?;
+                reason(e.rule.to_string(), e.rule.ar())
+            }
+            FieldType::Datetime => {
+                let e = crate::input::parse_datetime(raw).err()?;
+                reason(e.rule.to_string(), e.rule.ar())
+            }
+            _ => None,
+        }
     }
 
     fn parse_type(&self, raw: &str) -> Option<FieldValue> {

@@ -219,6 +219,7 @@ impl FormField {
     pub(crate) fn type_rule(&self) -> Rule {
         Rule::Type {
             expected: self.field_type,
+            reason: None,
         }
     }
 

@@ -43,6 +43,15 @@ pub enum Severity {
     Error,
 }
 
+/// A parser's explanation of why typed text is not of a field's type, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TypeReason {
+    /// In English (`it is too large`).
+    pub en: String,
+    /// In Arabic (`الرقم كبير جداً`).
+    pub ar: String,
+}
+
 /// The rule a value breaks. Serialised with a stable `code` (the variant name in
 /// `snake_case`) and the rule's parameters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,6 +75,10 @@ pub enum Rule {
     Type {
         /// The field's type.
         expected: FieldType,
+        /// Why the typed text did not parse, when the parser said (`it is too large`);
+        /// absent for stored values of the wrong shape.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<TypeReason>,
     },
     /// `required`: a relevant required field has no value (or only blanks).
     Required,

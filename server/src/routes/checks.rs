@@ -10,24 +10,27 @@ use fieldsync_schema::validation::check_violations;
 use fieldsync_schema::wire::{CheckDetail, CheckSummary};
 use fieldsync_schema::{Catalog, CheckDoc, CheckId, FacilityKind, SiteId};
 
+use crate::auth::{Caller, Identity};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{CheckFilter, Store};
 
 /// The checks matching `?resolution=N&kind=K&site=ID&valid=B` (each optional), from the
 /// index only, ordered by observation time (UTC) then id. `valid=false` lists the checks
-/// flagged invalid.
+/// flagged invalid. An inspector gets only their team's checks.
 ///
 /// # Errors
-/// 400 naming the parameter and value for an unknown parameter, a resolution number that is
+/// 401 without a valid token; 400 naming the parameter and value for an unknown parameter, a resolution number that is
 /// not in the catalog, an unknown kind or a malformed site id; 500 if the store fails.
 pub async fn list(
     State(state): State<AppState>,
+    Caller(caller): Caller,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Json<Vec<CheckSummary>>, ApiError> {
     let Query(pairs) =
         query.map_err(|e| ApiError::bad_request(format!("malformed query: {}", e.body_text())))?;
-    let filter = parse_filter(&pairs)?;
+    let mut filter = parse_filter(&pairs)?;
+    filter.team = caller.visible_team().map(str::to_owned);
     let checks = state
         .run(move |store| Ok(store.list_checks(&filter)?))
         .await?;
@@ -92,18 +95,40 @@ fn parse_resolution(value: &str) -> Result<u16, ApiError> {
 /// One check as the server stores it, with its conflicts, `seq`, validity and violations.
 ///
 /// # Errors
-/// 400 naming a malformed id; 404 `not_found` with the id for an unknown check; 500 if the
+/// 401 without a valid token; 403 naming the check for an inspector of another team; 400 naming a malformed id; 404 `not_found` with the id for an unknown check; 500 if the
 /// store fails or the stored document does not read back.
 pub async fn show(
     State(state): State<AppState>,
+    Caller(caller): Caller,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<CheckDetail>, ApiError> {
     let Path(raw) = id.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let id = raw
         .parse::<CheckId>()
         .map_err(|e| ApiError::bad_request(e.to_string()))?;
-    let detail = state.run(move |store| read_check(store, id)).await?;
+    let detail = state
+        .run(move |store| {
+            may_see(store, &caller, id)?;
+            read_check(store, id)
+        })
+        .await?;
     Ok(Json(detail))
+}
+
+/// 403 when `caller` may not see `check` (an inspector, another team's check).
+fn may_see(store: &dyn Store, caller: &Identity, check: CheckId) -> Result<(), ApiError> {
+    match store.check_team(check)? {
+        Some(team) if !caller.may_see(&team) => Err(ApiError::Forbidden {
+            message: format!(
+                "check {check} belongs to team {team:?}; user {:?} ({}, team {:?}) may not see it",
+                caller.user,
+                caller.role.as_str(),
+                caller.team
+            ),
+            check: Some(check),
+        }),
+        _ => Ok(()),
+    }
 }
 
 fn read_check(store: &dyn Store, id: CheckId) -> Result<CheckDetail, ApiError> {

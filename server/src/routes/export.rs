@@ -27,6 +27,7 @@ use fieldsync_schema::export::{ExportError, Format, encoder, set_param};
 use fieldsync_schema::{Lang, RecordFilter};
 use tokio::sync::mpsc;
 
+use crate::auth::{RequireRole, Supervisor};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::Store;
@@ -51,11 +52,14 @@ pub struct ExportQuery {
 /// Streams the export the query asks for, with `Content-Type` and a `Content-Disposition`
 /// naming a file (`fieldsync-checks.csv`).
 ///
+/// Supervisors and admins only: an export covers every team's checks.
+///
 /// # Errors
-/// 400 naming the parameter, value and rule for a missing or unknown format, an unknown
+/// 401 without a valid token, 403 for an inspector; 400 naming the parameter, value and rule for a missing or unknown format, an unknown
 /// language, a bad filter value or an unknown parameter. A store failure after the status
 /// was sent cuts the body (see the [module docs](self)).
 pub async fn export(
+    _reader: RequireRole<Supervisor>,
     State(state): State<AppState>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Response, ApiError> {

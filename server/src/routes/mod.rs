@@ -1,9 +1,13 @@
-//! HTTP handlers, one file per resource. They parse and validate input, run store and sync
+//! HTTP handlers, one file per resource. Every handler but `health` and `enrol` takes an
+//! authenticated [`crate::auth::Caller`] (or a [`crate::auth::RequireRole`]). They parse and validate input, run store and sync
 //! work through [`crate::AppState::run`], and answer JSON; errors are [`ApiError`]s.
 
 pub mod checks;
+pub mod enrol;
 pub mod export;
 pub mod health;
+pub mod record_query;
+pub mod reports;
 pub mod resolutions;
 pub mod sync;
 

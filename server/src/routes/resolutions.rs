@@ -5,15 +5,21 @@ use axum::extract::State;
 use fieldsync_schema::Catalog;
 use fieldsync_schema::wire::ResolutionSummary;
 
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Every resolution of the built-in catalog, in number order, with how many checks (and
 /// distinct sites) are linked to it.
 ///
+/// Open to every role: the catalog is public text and the counts aggregate.
+///
 /// # Errors
-/// 500 if the store fails.
-pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<ResolutionSummary>>, ApiError> {
+/// 401 without a valid token; 500 if the store fails.
+pub async fn list(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> Result<Json<Vec<ResolutionSummary>>, ApiError> {
     let counts = state.run(|store| Ok(store.resolution_counts()?)).await?;
     let rows = Catalog::builtin()
         .resolutions()

@@ -4,19 +4,23 @@ use axum::Json;
 use axum::extract::State;
 use fieldsync_schema::wire::{MAX_MESSAGES_PER_REQUEST, SyncRequest, SyncResponse};
 
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::state::AppState;
 
-/// Runs one sync round ([`crate::sync::sync_round`]).
+/// Runs one sync round for the authenticated device ([`crate::sync::sync_round_as`]): the
+/// device is the token's, whatever the body's `device` says.
 ///
 /// # Errors
+/// 401 without a valid token (before the body is read).
 /// 400 for a body that is not a [`SyncRequest`], has an empty device id, or carries only
 /// malformed messages (naming the first document); 413 for more than
 /// [`MAX_MESSAGES_PER_REQUEST`] messages or a body over the limit; 500 if the store fails
 /// (nothing of the round is kept). Per-document problems are `rejected` entries, not errors.
 pub async fn sync(
     State(state): State<AppState>,
+    Caller(caller): Caller,
     ApiJson(request): ApiJson<SyncRequest>,
 ) -> Result<Json<SyncResponse>, ApiError> {
     if request.messages.len() > MAX_MESSAGES_PER_REQUEST {
@@ -36,7 +40,11 @@ pub async fn sync(
     };
     let sent = request.messages.len();
     let response = state
-        .run(move |store| Ok(crate::sync::sync_round(store, &request, &limits)?))
+        .run(move |store| {
+            Ok(crate::sync::sync_round_as(
+                store, &caller, &request, &limits,
+            )?)
+        })
         .await?;
     if let Some(err) = nothing_but_malformed(sent, &response) {
         return Err(err);

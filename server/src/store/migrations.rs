@@ -18,6 +18,8 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/005_validation.sql")),
     M::up(include_str!("../../migrations/006_deleted.sql")),
     M::up(include_str!("../../migrations/007_view.sql")),
+    M::up(include_str!("../../migrations/008_auth.sql")),
+    M::up(include_str!("../../migrations/009_audit.sql")),
 ];
 
 /// The schema version this binary writes.

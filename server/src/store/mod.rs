@@ -23,7 +23,11 @@ use fieldsync_schema::{
     CheckId, CheckRecord, Deletion, FacilityKind, LinkSource, RecordFilter, SiteId, Violation,
 };
 
-pub use sqlite::{DB_FILE, SqliteStore};
+pub use sqlite::{DB_FILE, SqliteStore, open_connection};
+
+use crate::auth::audit::NewAudit;
+use crate::auth::directory::{DirectoryError, Enrolment};
+use crate::auth::{Identity, Registry};
 
 /// Why a store operation failed. Variants carry what happened; none of their text is ever
 /// sent to a client (see [`crate::error::ApiError`]).
@@ -162,6 +166,8 @@ pub struct CheckFilter {
     pub site: Option<SiteId>,
     /// Only valid (`true`) or only invalid (`false`) checks.
     pub valid: Option<bool>,
+    /// Only checks of this team (an inspector's reads).
+    pub team: Option<String>,
 }
 
 /// How many checks, and at how many distinct sites, link to one resolution.
@@ -261,6 +267,30 @@ pub trait Store: Send + Sync + 'static {
         filter: &RecordFilter,
         visit: &mut dyn FnMut(CheckRecord) -> ControlFlow<()>,
     ) -> Result<Walked, StoreError>;
+
+    /// The active (not revoked) device whose bearer token is `token`.
+    ///
+    /// # Errors
+    /// A database error.
+    fn authenticate(&self, token: &str) -> Result<Option<Identity>, StoreError>;
+
+    /// Every device ever enrolled, by actor (read at the start of each sync round).
+    ///
+    /// # Errors
+    /// A database error.
+    fn registry(&self) -> Result<Registry, StoreError>;
+
+    /// Exchanges an enrolment code for a token ([`crate::auth::directory::enrol`]).
+    ///
+    /// # Errors
+    /// See [`crate::auth::directory::enrol`].
+    fn enrol(&self, request: &Enrolment<'_>) -> Result<(String, Identity), DirectoryError>;
+
+    /// The team `check` belongs to, if the server stores it.
+    ///
+    /// # Errors
+    /// A database error.
+    fn check_team(&self, check: CheckId) -> Result<Option<String>, StoreError>;
 }
 
 /// What [`Store::for_each_record`] walked.
@@ -312,7 +342,8 @@ pub trait SyncBatch {
     fn quarantine(&mut self, entry: &Quarantined) -> Result<(), StoreError>;
 
     /// Documents with `seq > cursor`, ascending by sequence, at most `limit` of them; with
-    /// `held_by`, only documents that device holds (it sent or received them before).
+    /// `held_by`, only documents that device holds (it sent or received them before); with
+    /// `team`, only checks of that team.
     ///
     /// # Errors
     /// A database error, or a stored check id that is not a UUID.
@@ -321,7 +352,26 @@ pub trait SyncBatch {
         cursor: u64,
         limit: usize,
         held_by: Option<&str>,
+        team: Option<&str>,
     ) -> Result<Vec<Changed>, StoreError>;
+
+    /// The team of a stored check (`None` if the server does not hold it).
+    ///
+    /// # Errors
+    /// A database error.
+    fn check_team(&mut self, check: CheckId) -> Result<Option<String>, StoreError>;
+
+    /// Records the team of a check stored for the first time (kept if already set).
+    ///
+    /// # Errors
+    /// A database error.
+    fn set_check_team(&mut self, check: CheckId, team: &str) -> Result<(), StoreError>;
+
+    /// Appends a row to the audit log, in this round's transaction.
+    ///
+    /// # Errors
+    /// A database error.
+    fn audit(&mut self, entry: &NewAudit<'_>) -> Result<(), StoreError>;
 
     /// The random tag stored with change sequence `seq`, if this database ever assigned it.
     ///

@@ -56,6 +56,8 @@ use super::{
     CheckFilter, LinkCounts, Quarantined, Store, StoreError, StoredDoc, SyncBatch, Walked,
 };
 use super::{migrations, sqlite_read};
+use crate::auth::directory::{self, DirectoryError, Enrolment};
+use crate::auth::{Identity, Registry};
 
 /// Name of the database file inside the data directory.
 pub const DB_FILE: &str = "fieldsync.db";
@@ -195,6 +197,53 @@ impl Store for SqliteStore {
     fn quarantined(&self) -> Result<Vec<Quarantined>, StoreError> {
         self.read(sqlite_read::quarantined)
     }
+
+    fn authenticate(&self, token: &str) -> Result<Option<Identity>, StoreError> {
+        self.read(|conn| directory::authenticate(conn, token).map_err(into_store))
+    }
+
+    fn registry(&self) -> Result<Registry, StoreError> {
+        self.read(|conn| directory::registry(conn).map_err(into_store))
+    }
+
+    fn enrol(&self, request: &Enrolment<'_>) -> Result<(String, Identity), DirectoryError> {
+        // A connection of its own: enrolment is rare, and its transaction must not join a
+        // group of sync rounds (a refused code rolls back only itself).
+        let mut conn = migrations::open(&self.path)?;
+        directory::enrol(&mut conn, request)
+    }
+
+    fn check_team(&self, check: CheckId) -> Result<Option<String>, StoreError> {
+        self.read(|conn| sqlite_read::check_team(conn, check))
+    }
+}
+
+/// A directory error on a read path, where only the store can fail.
+fn into_store(err: DirectoryError) -> StoreError {
+    match err {
+        DirectoryError::Store(e) => e,
+        other => StoreError::Corrupt {
+            what: "identities".into(),
+            detail: other.to_string(),
+        },
+    }
+}
+
+/// Opens (creating if missing) the database in `data_dir` on a connection of its own,
+/// migrated to the latest schema: for the admin subcommands, which run beside a serving
+/// server (WAL lets them).
+///
+/// # Errors
+/// As [`SqliteStore::open`].
+pub fn open_connection(data_dir: &Path) -> Result<Connection, StoreError> {
+    std::fs::create_dir_all(data_dir).map_err(|source| StoreError::CreateDir {
+        path: data_dir.to_owned(),
+        source,
+    })?;
+    let path = data_dir.join(DB_FILE);
+    let mut conn = migrations::open(&path)?;
+    migrations::migrate(&mut conn, &path)?;
+    Ok(conn)
 }
 
 #[cfg(test)]

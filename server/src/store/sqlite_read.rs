@@ -84,6 +84,8 @@ const LIST_CHECKS: &str = "
       AND (?2 IS NULL OR d.kind = ?2)
       AND (?3 IS NULL OR d.site_id = ?3)
       AND (?4 IS NULL OR d.valid = ?4)
+      AND (?5 IS NULL OR EXISTS (SELECT 1 FROM check_teams t
+                                 WHERE t.check_id = d.check_id AND t.team = ?5))
     ORDER BY d.observed_at_utc, d.check_id";
 
 /// The raw columns of one [`LIST_CHECKS`] row, parsed outside rusqlite's closure so errors
@@ -157,6 +159,7 @@ pub(crate) fn list_checks(
             filter.kind.map(|k| k.as_str()),
             filter.site.as_ref().map(|s| s.as_str()),
             filter.valid,
+            filter.team,
         ],
         SummaryRow::from_row,
     )?;
@@ -226,4 +229,12 @@ pub(crate) fn quarantined(conn: &Connection) -> Result<Vec<Quarantined>, StoreEr
         });
     }
     Ok(out)
+}
+
+/// The team of a stored check.
+pub(crate) fn check_team(conn: &Connection, check: CheckId) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT team FROM check_teams WHERE check_id = ?1")?
+        .query_row([check.to_string()], |r| r.get(0))
+        .optional()?)
 }

@@ -5,6 +5,8 @@ use fieldsync_schema::{CheckId, Deletion};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::sqlite_read::{checksum, parse_heads, parse_id, to_u64};
+use crate::auth::audit::NewAudit;
+
 use super::{Changed, DocRecord, PeerState, Quarantined, Sent, StoreError, StoredDoc, SyncBatch};
 
 /// A sync round's view of the writer's open transaction.
@@ -180,6 +182,7 @@ impl SyncBatch for Batch<'_> {
         cursor: u64,
         limit: usize,
         held_by: Option<&str>,
+        team: Option<&str>,
     ) -> Result<Vec<Changed>, StoreError> {
         let cursor = i64::try_from(cursor).unwrap_or(i64::MAX);
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
@@ -187,9 +190,11 @@ impl SyncBatch for Batch<'_> {
             "SELECT d.check_id, d.seq FROM documents d
              WHERE d.seq > ?1 AND (?3 IS NULL OR EXISTS (
                  SELECT 1 FROM sync_states s WHERE s.device = ?3 AND s.check_id = d.check_id))
+               AND (?4 IS NULL OR EXISTS (
+                 SELECT 1 FROM check_teams t WHERE t.check_id = d.check_id AND t.team = ?4))
              ORDER BY d.seq LIMIT ?2",
         )?;
-        let rows = stmt.query_map(params![cursor, limit, held_by], |r| {
+        let rows = stmt.query_map(params![cursor, limit, held_by, team], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
         })?;
         let mut out = Vec::new();
@@ -219,6 +224,24 @@ impl SyncBatch for Batch<'_> {
                     r.get(0)
                 })?;
         to_u64(max, "max(seq)")
+    }
+
+    fn check_team(&mut self, check: CheckId) -> Result<Option<String>, StoreError> {
+        super::sqlite_read::check_team(self.tx, check)
+    }
+
+    fn set_check_team(&mut self, check: CheckId, team: &str) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO check_teams (check_id, team) VALUES (?1, ?2)
+                 ON CONFLICT (check_id) DO NOTHING",
+            )?
+            .execute(params![check.to_string(), team])?;
+        Ok(())
+    }
+
+    fn audit(&mut self, entry: &NewAudit<'_>) -> Result<(), StoreError> {
+        crate::auth::audit::append(self.tx, entry)
     }
 
     fn deletion(&mut self, check: CheckId) -> Result<Option<Deletion>, StoreError> {

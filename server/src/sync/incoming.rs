@@ -11,8 +11,12 @@ use fieldsync_schema::wire::DocMessage;
 use fieldsync_schema::{Catalog, Check, CheckDoc, CheckId, CheckRecord, LinkSource, Violation};
 
 use super::{
-    INTERNAL, INVALID_CHECK, MALFORMED_MESSAGE, Round, TOO_LARGE, put_state, stored_state,
+    FORBIDDEN, INTERNAL, INVALID_CHECK, MALFORMED_MESSAGE, Round, TOO_LARGE, put_state,
+    stored_state,
 };
+use crate::auth::DEFAULT_TEAM;
+use crate::auth::audit::{self, NewAudit};
+use crate::auth::authority::Verdict;
 use crate::store::records::encode_view;
 use crate::store::{DocRecord, Sent, StoreError, SyncBatch};
 
@@ -66,6 +70,8 @@ pub(super) struct Applied {
     state: State,
     heads: Vec<ChangeHash>,
     reply: Option<DocMessage>,
+    /// The authority's verdict on the new changes (authenticated rounds that changed it).
+    verdict: Option<Verdict>,
 }
 
 /// A changed document ready to store: everything [`SyncBatch::store_check`] needs.
@@ -113,11 +119,54 @@ pub(super) fn receive(
     }
     let message = decode(round, incoming)?;
     let (mut doc, seq) = load_doc(batch, check)?;
+    let team = match seq {
+        Some(_) => Some(visible_team(batch, round, check)?),
+        None => None,
+    };
     let state = stored_state(batch, round.device, check, round.cursor)?;
-    match apply(round, check, message, &mut doc, state, seq.is_some())? {
+    let known = Known {
+        stored: seq.is_some(),
+        team: team.as_deref(),
+    };
+    match apply(round, check, message, &mut doc, state, known)? {
         None => Ok(None),
         Some(applied) => finish(batch, round, check, applied, seq),
     }
+}
+
+/// The team of a stored check, refusing a sender who may not see it.
+fn visible_team(
+    batch: &mut dyn SyncBatch,
+    round: &Round<'_>,
+    check: CheckId,
+) -> Result<String, Refusal> {
+    let team = batch
+        .check_team(check)?
+        .unwrap_or_else(|| DEFAULT_TEAM.to_owned());
+    if let Some(auth) = &round.auth
+        && !auth.caller.may_see(&team)
+    {
+        return Err(Refusal::Reject {
+            code: FORBIDDEN,
+            message: format!(
+                "check {check} belongs to team {team:?}; user {:?} ({}, team {:?}) may not see \
+                 or change it",
+                auth.caller.user,
+                auth.caller.role.as_str(),
+                auth.caller.team
+            ),
+        });
+    }
+    Ok(team)
+}
+
+/// What the server holds of a check when a message arrives.
+#[derive(Debug, Clone, Copy)]
+struct Known<'a> {
+    /// The server stores the document.
+    stored: bool,
+    /// Its team, when stored.
+    team: Option<&'a str>,
 }
 
 /// The work of [`receive`] for a check the server does not hold, done without the store
@@ -126,13 +175,17 @@ pub(super) fn receive(
 pub(super) fn prepare_new(round: &Round<'_>, incoming: &DocMessage) -> Prepared {
     let message = decode(round, incoming)?;
     let mut doc = CheckDoc::empty();
+    let known = Known {
+        stored: false,
+        team: None,
+    };
     apply(
         round,
         incoming.check,
         message,
         &mut doc,
         State::new(),
-        false,
+        known,
     )
 }
 
@@ -158,16 +211,17 @@ fn decode(round: &Round<'_>, incoming: &DocMessage) -> Result<Message, Rejected>
     })
 }
 
-/// Receives `message` into `doc` with the device's `state`; `known` is true when the server
-/// holds the document. `None` when neither side has anything of the check (a device asked
-/// for one the server does not hold): nothing to store, nothing to answer.
+/// Receives `message` into `doc` with the device's `state`; `known` says whether the server
+/// holds the document, and its team. New changes are judged by the round's authority (if
+/// any) before anything else. `None` when neither side has anything of the check (a device
+/// asked for one the server does not hold): nothing to store, nothing to answer.
 fn apply(
     round: &Round<'_>,
     check: CheckId,
     message: Message,
     doc: &mut CheckDoc,
     mut state: State,
-    known: bool,
+    known: Known<'_>,
 ) -> Result<Option<Applied>, Rejected> {
     let device_heads = message.heads.clone();
     let before = doc.heads();
@@ -180,9 +234,18 @@ fn apply(
                 format!("sync message for check {check} cannot be applied: {e}"),
             )
         })?;
-    let ready = if doc.heads() != before {
+    let changed = doc.heads() != before;
+    let verdict = match &round.auth {
+        Some(auth) if changed => Some(
+            auth.authority()
+                .judge(check, doc, &before, known.team)
+                .map_err(|why| reject(FORBIDDEN, why))?,
+        ),
+        _ => None,
+    };
+    let ready = if changed {
         Some(prepare_store(round, check, doc)?)
-    } else if known {
+    } else if known.stored {
         None
     } else {
         return Ok(None);
@@ -202,6 +265,7 @@ fn apply(
         state,
         heads: doc.heads(),
         reply,
+        verdict,
     }))
 }
 
@@ -214,7 +278,11 @@ fn finish(
     seq: Option<u64>,
 ) -> Result<Option<DocMessage>, Refusal> {
     let seq = match &applied.ready {
-        Some(ready) => Some(write(batch, ready)?),
+        Some(ready) => {
+            let stored = write(batch, ready)?;
+            record_authority(batch, round, ready, applied.verdict.as_ref())?;
+            Some(stored)
+        }
         None => seq,
     };
     // The reply brings the device to the stored version (`seq`) with these heads.
@@ -224,6 +292,38 @@ fn finish(
     });
     put_state(batch, round.device, check, &applied.state, sent)?;
     Ok(applied.reply)
+}
+
+/// Records the team of a check stored for the first time, and audits the decisions the
+/// accepted changes made (review, conflict decision, manual link, deletion).
+fn record_authority(
+    batch: &mut dyn SyncBatch,
+    round: &Round<'_>,
+    ready: &Ready,
+    verdict: Option<&Verdict>,
+) -> Result<(), StoreError> {
+    let team = verdict.map_or(DEFAULT_TEAM, |v| v.team.as_str());
+    batch.set_check_team(ready.check, team)?;
+    for decision in verdict.iter().flat_map(|v| &v.decisions) {
+        let author = &decision.author;
+        let detail = match decision.action {
+            audit::REVIEW => format!("review state {}", ready.read.review.state),
+            audit::DELETION => ready.read.deleted.as_ref().map_or_else(
+                || "deletion".to_owned(),
+                |d| format!("deleted: {}", d.reason),
+            ),
+            audit::MANUAL_LINK => format!("links {:?}", ready.links.keys().collect::<Vec<_>>()),
+            _ => "conflict decided".to_owned(),
+        };
+        batch.audit(&NewAudit {
+            action: decision.action,
+            user: Some(&author.user),
+            device: Some(&author.device),
+            check: Some(ready.check.to_string()),
+            detail: format!("{detail} (sent by device {})", round.device),
+        })?;
+    }
+    Ok(())
 }
 
 /// The stored document and its `seq`, or an empty one for a check the server does not have.

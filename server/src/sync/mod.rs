@@ -23,11 +23,14 @@ use automerge::ActorId;
 use automerge::sync::State;
 use fieldsync_schema::sync::load_state;
 use fieldsync_schema::wire::{
-    BATCH_BYTES, DeletedCheck, DocMessage, Horizon, MAX_WINDOW_BYTES, Receive, Rejection,
-    SyncRequest, SyncResponse,
+    BATCH_BYTES, DeletedCheck, DeviceInfo, DocMessage, Horizon, MAX_WINDOW_BYTES, Receive,
+    Rejection, SyncRequest, SyncResponse,
 };
 use fieldsync_schema::{Author, CheckId, Role};
 
+use crate::auth::audit::{self, NewAudit};
+use crate::auth::authority::Authority;
+use crate::auth::{Identity, Registry};
 use crate::store::{PeerState, Quarantined, Sent, Store, StoreError, SyncBatch};
 
 /// Rejection code: the message is not a decodable or applicable Automerge sync message.
@@ -38,6 +41,9 @@ pub const INVALID_CHECK: &str = "invalid_check";
 pub const TOO_LARGE: &str = "too_large";
 /// Rejection code: the server could not process the document (details in its log).
 pub const INTERNAL: &str = "internal";
+/// Rejection code: the sender may not make (or relay) a change of the message, or may not
+/// see the check ([`crate::auth`]); the reason names the check and the rule.
+pub const FORBIDDEN: &str = "forbidden";
 
 /// The author the server registers in documents when it writes resolution links.
 pub fn server_author() -> Author {
@@ -87,9 +93,58 @@ struct Round<'a> {
     limits: Limits,
     /// Only documents the device holds, when it asked for [`Receive::Own`].
     held_only: bool,
+    /// The authenticated sender and who is who; `None` for a trusted in-process round
+    /// ([`sync_round`]), which judges nothing.
+    auth: Option<RoundAuth>,
 }
 
-/// Runs one sync round for `request` in one write transaction and returns the response.
+/// What an authenticated round knows about identities.
+struct RoundAuth {
+    caller: Identity,
+    registry: Registry,
+    server_actor: String,
+}
+
+impl RoundAuth {
+    fn authority(&self) -> Authority<'_> {
+        Authority {
+            sender: &self.caller,
+            registry: &self.registry,
+            server_actor: &self.server_actor,
+        }
+    }
+}
+
+/// Runs one sync round for `request`, sent by the authenticated `caller`, in one write
+/// transaction and returns the response: [`sync_round`] with the server's authority over
+/// what the caller may send and see ([`crate::auth`]). The request's `device` claim is
+/// ignored: the device is `caller`'s.
+///
+/// # Errors
+/// As [`sync_round`]; the registry could not be read.
+pub fn sync_round_as(
+    store: &dyn Store,
+    caller: &Identity,
+    request: &SyncRequest,
+    limits: &Limits,
+) -> Result<SyncResponse, StoreError> {
+    let auth = RoundAuth {
+        caller: caller.clone(),
+        registry: store.registry()?,
+        server_actor: store.server_actor().to_hex_string(),
+    };
+    let mut request = request.clone();
+    request.device = DeviceInfo {
+        id: caller.device.clone(),
+        user: caller.user.clone(),
+        role: caller.role,
+    };
+    round(store, &request, limits, Some(auth))
+}
+
+/// Runs one sync round for `request` in one write transaction and returns the response,
+/// trusting the request's device claim and judging no change: for in-process tests and
+/// tools over a store, never for a network peer (the HTTP route uses [`sync_round_as`]).
 ///
 /// At most `limits.reply_messages` messages and about `limits.reply_bytes` bytes are returned
 /// (replies first, then changed documents); when changed documents are left out, `more` is
@@ -105,6 +160,15 @@ pub fn sync_round(
     request: &SyncRequest,
     limits: &Limits,
 ) -> Result<SyncResponse, StoreError> {
+    round(store, request, limits, None)
+}
+
+fn round(
+    store: &dyn Store,
+    request: &SyncRequest,
+    limits: &Limits,
+    auth: Option<RoundAuth>,
+) -> Result<SyncResponse, StoreError> {
     let round = Round {
         device: &request.device.id,
         cursor: request.cursor,
@@ -119,6 +183,7 @@ pub fn sync_round(
             ..*limits
         },
         held_only: request.receive == Receive::Own,
+        auth,
     };
     let prepared = prepare_new(store, &round, request)?;
     let mut response = None;
@@ -199,6 +264,9 @@ fn run(
             Err(incoming::Refusal::Store(err)) => return Err(err),
             Err(incoming::Refusal::Reject { code, message: why }) => {
                 tracing::warn!(check = %message.check, code, reason = %why, "message refused");
+                if code == FORBIDDEN {
+                    audit_refusal(batch, round, message.check, &why)?;
+                }
                 batch.quarantine(&Quarantined {
                     check: message.check,
                     device: round.device.to_owned(),
@@ -238,6 +306,23 @@ fn run(
         messages,
         rejected,
         deleted,
+    })
+}
+
+/// Appends a refused change to the audit log.
+fn audit_refusal(
+    batch: &mut dyn SyncBatch,
+    round: &Round<'_>,
+    check: CheckId,
+    why: &str,
+) -> Result<(), StoreError> {
+    let caller = round.auth.as_ref().map(|a| &a.caller);
+    batch.audit(&NewAudit {
+        action: audit::REJECTED_CHANGE,
+        user: caller.map(|c| c.user.as_str()),
+        device: Some(round.device),
+        check: Some(check.to_string()),
+        detail: why.to_owned(),
     })
 }
 

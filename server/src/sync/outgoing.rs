@@ -44,7 +44,8 @@ pub(super) fn changed(
     // Each row is either answered or costs budget, so one more row than that tells us
     // whether the budget cut the list.
     let held_by = round.held_only.then_some(round.device);
-    let rows = batch.changed_since(cursor, budget.messages + answered.len() + 1, held_by)?;
+    let team = round.auth.as_ref().and_then(|a| a.caller.visible_team());
+    let rows = batch.changed_since(cursor, budget.messages + answered.len() + 1, held_by, team)?;
     let mut out = Outgoing {
         messages: Vec::new(),
         cursor: latest,

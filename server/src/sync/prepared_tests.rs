@@ -35,6 +35,7 @@ fn a_check_stored_by_another_round_after_preparation_is_merged_not_overwritten()
         author: server_author(),
         limits: Limits::default(),
         held_only: false,
+        auth: None,
     };
     let prepared = prepare_new(&store, &round, &from_ana).expect("prepare");
     assert!(prepared.contains_key(&id), "prepared as new");

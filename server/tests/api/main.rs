@@ -3,6 +3,7 @@
 
 mod limits;
 mod read;
+mod reports;
 mod support;
 mod sync;
 mod sync_errors;

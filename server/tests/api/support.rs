@@ -2,6 +2,7 @@
 //! protocol of `fieldsync_schema::sync` the way the CLI does.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{LazyLock, Mutex};
 
 use automerge::ActorId;
 use automerge::sync::{Message, SyncDoc};
@@ -13,15 +14,24 @@ use fieldsync_schema::wire::{DeviceInfo, DocMessage, SyncRequest, SyncResponse};
 use fieldsync_schema::{
     Author, CheckDoc, CheckId, FacilityKind, FieldValue, FormRef, NewCheck, Role, Site,
 };
+use fieldsync_server::auth::directory;
+use fieldsync_server::store::open_connection;
 use fieldsync_server::{AppState, Config, router};
 use serde_json::Value;
 use tempfile::TempDir;
 use tower::ServiceExt as _;
 
-/// The router over a store in a temporary directory (deleted on drop).
+/// The actor of every [`Device`] made in this process, by its (unique) device id, so the app
+/// can enrol a device the first time it syncs.
+static ACTORS: LazyLock<Mutex<HashMap<String, ActorId>>> = LazyLock::new(Mutex::default);
+
+/// The router over a store in a temporary directory (deleted on drop). Requests carry a
+/// bearer token: a sync request its device's (enrolled on first use, through the server's
+/// directory on the same database), anything else a supervisor's.
 pub struct TestApp {
     pub dir: TempDir,
     pub state: AppState,
+    tokens: Mutex<HashMap<String, String>>,
 }
 
 impl TestApp {
@@ -37,7 +47,52 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
         let config = config(Config::for_data_dir(dir.path().join("data")));
         let state = state(AppState::open(&config).expect("open store"));
-        Self { dir, state }
+        Self {
+            dir,
+            state,
+            tokens: Mutex::default(),
+        }
+    }
+
+    /// The token of the device `info` names (enrolled with its registered actor on first
+    /// use; a device id no [`Device`] has gets a fresh actor).
+    pub fn token_for(&self, info: &DeviceInfo) -> String {
+        let mut tokens = self.tokens.lock().expect("tokens");
+        if let Some(token) = tokens.get(&info.id) {
+            return token.clone();
+        }
+        let actor = ACTORS
+            .lock()
+            .expect("actors")
+            .get(&info.id)
+            .cloned()
+            .unwrap_or_else(ActorId::random);
+        let mut conn = open_connection(&self.dir.path().join("data")).expect("open");
+        let ttl = directory::DEFAULT_CODE_TTL;
+        let code = match directory::add_user(&mut conn, &info.user, info.role, None, ttl) {
+            Ok(code) => code,
+            Err(_) => directory::issue_code(&mut conn, &info.user, ttl).expect("code"),
+        };
+        let actor = actor.to_hex_string();
+        let request = directory::Enrolment {
+            code: &code,
+            device: &info.id,
+            actor: &actor,
+            existing: None,
+        };
+        let (token, _) = directory::enrol(&mut conn, &request).expect("enrol");
+        tokens.insert(info.id.clone(), token.clone());
+        token
+    }
+
+    /// A supervisor's token, for reads and raw requests.
+    pub fn reader_token(&self) -> String {
+        let info = DeviceInfo {
+            id: "reader-device".into(),
+            user: "reader".into(),
+            role: Role::Supervisor,
+        };
+        self.token_for(&info)
     }
 
     pub fn router(&self) -> Router {
@@ -45,10 +100,17 @@ impl TestApp {
     }
 
     /// Sends `request` and returns the status, headers and body bytes.
+    /// Without an `Authorization` header, a supervisor's token is added.
     pub async fn send(
         &self,
-        request: Request<Body>,
+        mut request: Request<Body>,
     ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        if !request.headers().contains_key(header::AUTHORIZATION) {
+            let bearer = format!("Bearer {}", self.reader_token());
+            request
+                .headers_mut()
+                .insert(header::AUTHORIZATION, bearer.parse().expect("header value"));
+        }
         let response = self.router().oneshot(request).await.expect("infallible");
         let status = response.status();
         let headers = response.headers().clone();
@@ -77,14 +139,17 @@ impl TestApp {
         (status, serde_json::from_slice(&body).expect("JSON body"))
     }
 
-    /// POST a sync request, expecting 200.
+    /// POST a sync request as its device, expecting 200.
     pub async fn sync(&self, request: &SyncRequest) -> SyncResponse {
-        let (status, body) = self
-            .post(
-                "/api/v1/sync",
-                serde_json::to_vec(request).expect("serialise"),
-            )
-            .await;
+        let bearer = format!("Bearer {}", self.token_for(&request.device));
+        let http = Request::post("/api/v1/sync")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, bearer)
+            .body(Body::from(serde_json::to_vec(request).expect("serialise")))
+            .expect("request");
+        let (status, headers, body) = self.send(http).await;
+        assert_json(&headers, &body);
+        let body: Value = serde_json::from_slice(&body).expect("json");
         assert_eq!(status, StatusCode::OK, "{body}");
         serde_json::from_value(body).expect("SyncResponse")
     }
@@ -160,8 +225,15 @@ pub struct Device {
 }
 
 impl Device {
+    /// A new inspector's device; its id is `<name>-device-<8 hex digits>` (unique).
     pub fn new(name: &str) -> Self {
-        let author = inspector(name);
+        let actor = ActorId::random();
+        let mut author = inspector(name);
+        author.device = format!("{name}-device-{}", &actor.to_hex_string()[..8]);
+        ACTORS
+            .lock()
+            .expect("actors")
+            .insert(author.device.clone(), actor.clone());
         Self {
             info: DeviceInfo {
                 id: author.device.clone(),
@@ -169,7 +241,7 @@ impl Device {
                 role: Role::Inspector,
             },
             author,
-            actor: ActorId::random(),
+            actor,
             docs: HashMap::new(),
             states: HashMap::new(),
             replies: HashMap::new(),

@@ -13,8 +13,10 @@ use crate::support::{Server, blocking, start_stalled_sync, sync_body};
 async fn post_encoded(encodings: &[&str], body: Vec<u8>) -> (StatusCode, header::HeaderMap, Value) {
     let dir = tempfile::tempdir().expect("tempdir");
     let state = AppState::open(&Config::for_data_dir(dir.path().join("data"))).expect("store");
-    let mut request =
-        Request::post("/api/v1/sync").header(header::CONTENT_TYPE, "application/json");
+    let token = crate::support::enrol_token(&dir.path().join("data"));
+    let mut request = Request::post("/api/v1/sync")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"));
     for encoding in encodings {
         request = request.header(header::CONTENT_ENCODING, *encoding);
     }
@@ -82,7 +84,7 @@ async fn a_stalled_upload_gets_a_json_408_after_the_request_timeout() {
         c
     })
     .await;
-    let mut client = start_stalled_sync(server.addr).await;
+    let mut client = start_stalled_sync(&server).await;
     // Bounded by the client's read timeout (10 s), far above the 1 s request timeout.
     let response = blocking(move || client.read_response()).await;
     assert_eq!(response.status, 408, "{response:?}");

@@ -25,7 +25,7 @@ async fn a_client_stalled_mid_body_cannot_hold_shutdown_past_the_grace_period() 
         c
     })
     .await;
-    let mut client = start_stalled_sync(server.addr).await;
+    let mut client = start_stalled_sync(&server).await;
     server.shutdown();
     assert_serve_returns_within(server, grace + MARGIN).await;
     // The stalled connection was closed too, not left to the client.
@@ -62,7 +62,7 @@ async fn a_request_in_flight_at_shutdown_finishes_within_the_grace_period() {
         c
     })
     .await;
-    let mut client = start_stalled_sync(server.addr).await;
+    let mut client = start_stalled_sync(&server).await;
     server.shutdown();
     let response = blocking(move || {
         client.send(&sync_body(STALLED_BODY_LEN)[STALLED_SENT..]);

@@ -19,6 +19,8 @@ pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// A server running [`fieldsync_server::serve`] until [`Server::shutdown`].
 pub struct Server {
     pub addr: SocketAddr,
+    /// A supervisor device's bearer token on this server.
+    pub token: String,
     pub handle: JoinHandle<anyhow::Result<()>>,
     shutdown: Option<oneshot::Sender<()>>,
     _dir: TempDir,
@@ -31,12 +33,15 @@ impl Server {
         let config = config(Config::for_data_dir(dir.path().join("data")));
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
+        let state = fieldsync_server::open_state(config).await.expect("store");
+        let token = enrol_token(&dir.path().join("data"));
         let (tx, rx) = oneshot::channel::<()>();
-        let handle = tokio::spawn(fieldsync_server::serve(listener, config, async move {
+        let handle = tokio::spawn(fieldsync_server::serve_state(listener, state, async move {
             let _sent_or_dropped = rx.await;
         }));
         Self {
             addr,
+            token,
             handle,
             shutdown: Some(tx),
             _dir: dir,
@@ -49,6 +54,27 @@ impl Server {
             tx.send(()).expect("server still running");
         }
     }
+}
+
+/// Adds a supervisor with a device to the store in `data` and returns the device's token.
+pub fn enrol_token(data: &std::path::Path) -> String {
+    use fieldsync_server::auth::directory;
+    let mut conn = fieldsync_server::store::open_connection(data).expect("open");
+    let code = directory::add_user(
+        &mut conn,
+        "sara",
+        Role::Supervisor,
+        None,
+        directory::DEFAULT_CODE_TTL,
+    )
+    .expect("user");
+    let request = directory::Enrolment {
+        code: &code,
+        device: "sara-device",
+        actor: "5a5a",
+        existing: None,
+    };
+    directory::enrol(&mut conn, &request).expect("enrol").0
 }
 
 /// Runs blocking client work off the runtime's workers.
@@ -189,12 +215,14 @@ pub const STALLED_SENT: usize = STALLED_BODY_LEN / 2;
 /// Starts `POST /api/v1/sync` announcing a [`STALLED_BODY_LEN`]-byte body and sends half of
 /// it. Returns once the handler is reading the body: the request asks `Expect:
 /// 100-continue`, and hyper answers `100 Continue` only when the handler first polls the body.
-pub async fn start_stalled_sync(addr: SocketAddr) -> RawClient {
+pub async fn start_stalled_sync(server: &Server) -> RawClient {
+    let (addr, token) = (server.addr, server.token.clone());
     blocking(move || {
         let mut client = RawClient::connect(addr);
         client.send(
             format!(
                 "POST /api/v1/sync HTTP/1.1\r\nhost: test\r\ncontent-type: application/json\r\n\
+                 authorization: Bearer {token}\r\n\
                  content-length: {STALLED_BODY_LEN}\r\nexpect: 100-continue\r\n\r\n"
             )
             .as_bytes(),

@@ -5,7 +5,7 @@ use std::path::Path;
 use clap::Args;
 use fieldsync_schema::CheckId;
 
-use super::{check_text, open_store, refuse_deleted};
+use super::{check_required_text, open_store, refuse_deleted};
 use crate::store::Store;
 
 /// Add a comment to a check's thread; it syncs and merges with everyone's comments.
@@ -36,7 +36,7 @@ impl Comment {
     /// # Errors
     /// As [`Comment::run`].
     pub fn apply(&self, store: &mut Store) -> anyhow::Result<CheckId> {
-        check_text("comment", &self.text)?;
+        check_required_text("comment", &self.text)?;
         let meta = store.db().meta()?;
         store.write(|db| {
             let id = db.resolve(&self.id)?;

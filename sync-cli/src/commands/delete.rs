@@ -6,7 +6,7 @@ use anyhow::bail;
 use clap::Args;
 use fieldsync_schema::CheckId;
 
-use super::{check_text, open_store, require_supervisor};
+use super::{check_required_text, open_store, require_supervisor};
 use crate::store::Store;
 
 /// Delete a check (supervisors only). The check is kept as a tombstone: hidden from `list`
@@ -38,7 +38,7 @@ impl Delete {
     /// # Errors
     /// As [`Delete::run`].
     pub fn apply(&self, store: &mut Store) -> anyhow::Result<CheckId> {
-        check_text("--reason", &self.reason)?;
+        check_required_text("--reason", &self.reason)?;
         let meta = store.db().meta()?;
         require_supervisor(&meta, "delete a check")?;
         store.write(|db| {

@@ -87,10 +87,7 @@ impl Export {
                 summary
             }
             None => {
-                let mut stdout = Stdout {
-                    inner: io::stdout(),
-                    closed: false,
-                };
+                let mut stdout = Stdout::lock();
                 match job.run(&store, &mut stdout) {
                     Err(_) if stdout.closed => return Ok(()),
                     other => other.context("exporting to stdout")?,
@@ -133,14 +130,25 @@ impl Job<'_> {
     }
 }
 
-/// Exports to `path`. A regular file (or a new one) is written under a temporary name beside
-/// it (`FILE.<pid>.partial`, with the previous file's permissions) and renamed over `path`
-/// once complete and synced, so a failed export leaves neither a
-/// truncated file that looks whole nor a damaged previous export. Anything else (a symlink,
-/// `/dev/stdout`, a FIFO) is written in place, as it was before exports streamed.
+/// Exports to `path` through [`write_file`].
 fn export_file(store: &Store, job: &Job<'_>, path: &Path) -> anyhow::Result<ExportSummary> {
+    write_file(path, |out| job.run(store, out))
+}
+
+/// Writes `path` with `write`. A regular file (or a new one) is written under a temporary
+/// name beside it (`FILE.<pid>.partial`, with the previous file's permissions) and renamed
+/// over `path` once complete and synced, so a failure leaves neither a truncated file that
+/// looks whole nor a damaged previous one. Anything else (a symlink, `/dev/stdout`, a FIFO)
+/// is written in place. `export` and `report` write their files through here.
+///
+/// # Errors
+/// What `write` returns, or the file cannot be created, synced or renamed.
+pub(crate) fn write_file<T>(
+    path: &Path,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
     if path.symlink_metadata().is_ok_and(|m| !m.is_file()) {
-        return job.run(store, &mut File::create(path)?);
+        return write(&mut File::create(path)?);
     }
     let name = path.file_name().context("the output is not a file name")?;
     // Visible, and per process so two exports to one path do not share it; a name near the
@@ -161,10 +169,10 @@ fn export_file(store: &Store, job: &Job<'_>, path: &Path) -> anyhow::Result<Expo
         if let Some(permissions) = previous {
             file.set_permissions(permissions)?;
         }
-        let summary = job.run(store, &mut file)?;
+        let written = write(&mut file)?;
         file.sync_all()?;
         std::fs::rename(&partial, path)?;
-        Ok(summary)
+        Ok(written)
     })();
     if result.is_err() {
         // Best effort: the error that matters is the one returned.
@@ -189,12 +197,22 @@ fn plain(permissions: std::fs::Permissions) -> std::fs::Permissions {
 /// Stdout that remembers a closed pipe. A reader that has gone away (`fieldsync export |
 /// head`) already has what it wanted: the export stops at the first failed write and the
 /// command succeeds, as [`crate::output::print`] does for the other commands.
-struct Stdout {
+pub(crate) struct Stdout {
     inner: io::Stdout,
-    closed: bool,
+    /// True once a write failed because the reader went away.
+    pub(crate) closed: bool,
 }
 
 impl Stdout {
+    /// The process's stdout (locked for each write: an XLSX export needs a writer it can
+    /// move to the library's thread-safe writer, and exports write 64 KiB at a time).
+    pub(crate) fn lock() -> Self {
+        Self {
+            inner: io::stdout(),
+            closed: false,
+        }
+    }
+
     fn note<T>(&mut self, result: io::Result<T>) -> io::Result<T> {
         if let Err(err) = &result {
             self.closed |= err.kind() == io::ErrorKind::BrokenPipe;

@@ -35,7 +35,8 @@ impl Fetch {
     ///
     /// # Errors
     /// No id or site given, a malformed id or site id (named), the server unreachable or
-    /// refusing, or a wanted check the server does not have (after the rest synced).
+    /// refusing, a wanted check the server does not have, or a site it has no checks at
+    /// (both after the rest synced).
     pub fn run(self, home: &Path) -> anyhow::Result<()> {
         if self.ids.is_empty() && self.sites.is_empty() {
             bail!("fetch needs at least one check id or --site SITE_ID");
@@ -43,15 +44,21 @@ impl Fetch {
         let mut wanted = parse_ids(&self.ids)?;
         let mut store = open_store(home)?;
         let server = server_url(&store, self.server)?;
-        let mut transport = HttpTransport::new(&server);
+        let token = store.db().token()?;
+        let mut transport = HttpTransport::new(&server).with_token(token);
+        let mut empty_sites = Vec::new();
         for raw in &self.sites {
             let site: SiteId = raw
                 .parse()
                 .map_err(|e| anyhow::anyhow!("--site {raw:?}: {e}"))?;
             let found = transport
                 .checks_at_site(&site)
-                .with_context(|| format!("listing the checks at site {site}"))?;
+                .with_context(|| format!("listing the checks at site {site}"))
+                .map_err(|e| super::enrol::explain_unauthorised(e, &server))?;
             eprintln!("site {site}: {} check(s) on the server", found.len());
+            if found.is_empty() {
+                empty_sites.push(site.to_string());
+            }
             wanted.extend(found);
         }
         let mut progress = Progress::new();
@@ -60,7 +67,9 @@ impl Fetch {
         if transport.reached() {
             store.db().set_server_url(&server)?;
         }
-        let summary = outcome.with_context(|| format!("fetching from {server}"))?;
+        let summary = outcome
+            .with_context(|| format!("fetching from {server}"))
+            .map_err(|e| super::enrol::explain_unauthorised(e, &server))?;
         eprintln!("{}", summary_line(&summary));
         let missing = missing(&store, &wanted)?;
         if !missing.is_empty() {
@@ -68,6 +77,13 @@ impl Fetch {
             bail!(
                 "the server has no check {}; nothing else was affected",
                 list.join(", ")
+            );
+        }
+        if !empty_sites.is_empty() {
+            bail!(
+                "لا توجد فحوص لهذا الموقع على الخادم / the server has no checks at site {} \
+                 (site ids are matched exactly, e.g. DEZ-BAK-014); nothing else was affected",
+                empty_sites.join(", ")
             );
         }
         Ok(())

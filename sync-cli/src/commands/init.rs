@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::{Context as _, bail};
 use clap::{Args, ValueEnum};
 use fieldsync_schema::Role;
-use fieldsync_schema::wire::Receive;
+use fieldsync_schema::wire::{EnrolRequest, EnrolResponse, Receive};
 
 use super::check_name;
 use crate::store::{NewIdentity, Store};
@@ -14,9 +14,9 @@ use crate::store::{NewIdentity, Store};
 #[derive(Debug, Args)]
 pub struct Init {
     /// Your name, recorded as the author of every check and change you make (1 to 200
-    /// characters, one line).
-    #[arg(long, value_name = "NAME")]
-    pub inspector: String,
+    /// characters, one line). Required unless `--enrol` is given (the server names you then).
+    #[arg(long, value_name = "NAME", required_unless_present = "enrol")]
+    pub inspector: Option<String>,
     /// Your role: supervisors may also review checks.
     #[arg(long, value_enum, default_value_t = UserRole::Inspector)]
     pub role: UserRole,
@@ -30,6 +30,11 @@ pub struct Init {
     /// supervisor].
     #[arg(long, value_enum)]
     pub receive: Option<ReceiveArg>,
+    /// A one-time enrolment code from an admin (`fieldsync-server user add` or `device
+    /// enrol`): the server gives this device its token, and your name, role and team.
+    /// Needs `--server`.
+    #[arg(long, value_name = "CODE", requires = "server")]
+    pub enrol: Option<String>,
 }
 
 /// Which checks a device receives (see [`fieldsync_schema::wire::Receive`]).
@@ -67,6 +72,8 @@ pub enum UserRole {
     Inspector,
     /// Also reviews checks.
     Supervisor,
+    /// A supervisor who also enrols users and devices (on the server).
+    Admin,
 }
 
 impl UserRole {
@@ -77,7 +84,18 @@ impl UserRole {
     pub fn default_receive(self) -> ReceiveArg {
         match self {
             UserRole::Inspector => ReceiveArg::Own,
-            UserRole::Supervisor => ReceiveArg::All,
+            UserRole::Supervisor | UserRole::Admin => ReceiveArg::All,
+        }
+    }
+}
+
+impl UserRole {
+    /// The CLI role of a stored role (the server is never a device's role).
+    pub fn from_role(role: Role) -> UserRole {
+        match role {
+            Role::Supervisor => UserRole::Supervisor,
+            Role::Admin => UserRole::Admin,
+            Role::Inspector | Role::Server => UserRole::Inspector,
         }
     }
 }
@@ -87,6 +105,7 @@ impl From<UserRole> for Role {
         match role {
             UserRole::Inspector => Role::Inspector,
             UserRole::Supervisor => Role::Supervisor,
+            UserRole::Admin => Role::Admin,
         }
     }
 }
@@ -97,12 +116,38 @@ impl Init {
     /// # Errors
     /// An empty, over-long or multi-line name, a malformed server URL, or a store that already exists.
     pub fn run(self, home: &Path) -> anyhow::Result<()> {
-        let name = check_name("--inspector", &self.inspector)?;
         let server = self.server.as_deref().map(check_server_url).transpose()?;
-        let identity = NewIdentity::generate(name, self.role.into(), server);
+        let (identity, enrolled) = match (&self.enrol, &server) {
+            (Some(code), Some(server)) => {
+                if home.join(crate::store::DB_FILE).is_file() {
+                    bail!(
+                        "a fieldsync store already exists in {}: enrol it with `fieldsync enrol \
+                         {code}` instead (it keeps its data)",
+                        home.display()
+                    );
+                }
+                enrol_new(server, code)?
+            }
+            _ => {
+                let typed = self.inspector.as_deref().unwrap_or_default();
+                let name = check_name("--inspector", typed)?;
+                (NewIdentity::generate(name, self.role.into(), server), None)
+            }
+        };
         let store = Store::init(home, &identity)
             .with_context(|| format!("initialising the store in {}", home.display()))?;
-        let receive = self.receive.unwrap_or(self.role.default_receive());
+        if let Some(answer) = &enrolled {
+            let url = identity.server_url.as_deref().unwrap_or_default();
+            store
+                .db()
+                .set_enrolment(&answer.token, url, &answer.user, answer.role)?;
+            eprintln!(
+                "{}",
+                super::enrol::enrolled_line(answer, &identity.device_id)
+            );
+        }
+        let role = UserRole::from_role(identity.role);
+        let receive = self.receive.unwrap_or(role.default_receive());
         store.db().set_receive(receive.into())?;
         let meta = store.db().meta()?;
         eprintln!(
@@ -115,6 +160,22 @@ impl Init {
         );
         Ok(())
     }
+}
+
+/// A new identity enrolled with `server` by `code`: the name and role are the server's.
+fn enrol_new(server: &str, code: &str) -> anyhow::Result<(NewIdentity, Option<EnrolResponse>)> {
+    let mut identity = NewIdentity::generate("", Role::Inspector, Some(server.to_owned()));
+    let request = EnrolRequest {
+        code: code.to_owned(),
+        device: identity.device_id.clone(),
+        actor: identity.actor.to_hex_string(),
+        name: None,
+        role: None,
+    };
+    let answer = super::enrol::exchange(server, &request)?;
+    identity.user.clone_from(&answer.user);
+    identity.role = answer.role;
+    Ok((identity, Some(answer)))
 }
 
 /// Checks a server URL looks like `http(s)://host[:port][/path]` and drops a trailing `/`.

@@ -10,7 +10,7 @@ use std::path::Path;
 use anyhow::{Context as _, bail};
 use clap::Args;
 use fieldsync_schema::forms::normalise_digits;
-use fieldsync_schema::{Catalog, CheckId, LinkDecision, Role};
+use fieldsync_schema::{Catalog, CheckId, LinkDecision};
 
 use super::{check_text, open_store, refresh_links};
 use crate::store::Store;
@@ -62,7 +62,7 @@ impl Link {
     pub fn apply(&self, store: &mut Store) -> anyhow::Result<(CheckId, Vec<u16>)> {
         check_text("--comment", &self.comment)?;
         let meta = store.db().meta()?;
-        if meta.role != Role::Supervisor {
+        if !meta.role.may_decide() {
             bail!(
                 "only a supervisor may add or remove resolution links: this store belongs to \
                  {} ({})",
@@ -76,6 +76,7 @@ impl Link {
             let id = db.resolve(&self.id)?;
             let mut doc = db.load_existing(id)?.doc;
             super::refuse_deleted(&doc, id)?;
+            refuse_nothing_to_clear(&doc, id, &decisions)?;
             doc.set_actor(meta.actor.clone());
             doc.decide_links(&author, &decisions, self.comment.trim())?;
             refresh_links(&mut doc, &author)?;
@@ -115,6 +116,32 @@ impl Link {
     }
 }
 
+/// Refuses `--remove N` for a number that is not a resolution when the check holds no
+/// decision on it (only an old device's decision on such a number can be cleared).
+fn refuse_nothing_to_clear(
+    doc: &fieldsync_schema::CheckDoc,
+    id: CheckId,
+    decisions: &[LinkDecision],
+) -> anyhow::Result<()> {
+    let manual = doc
+        .read()
+        .with_context(|| format!("reading check {id}"))?
+        .manual_links;
+    let catalog = Catalog::builtin();
+    let stray = decisions
+        .iter()
+        .find(|d| !d.linked && catalog.get(d.number).is_none() && !manual.contains_key(&d.number));
+    if let Some(d) = stray {
+        bail!(
+            "--remove {n}: لا يوجد قرار بالرقم {n} / there is no resolution {n} (they are numbered \
+             1 to {last}) and check {id} holds no decision on {n} to clear",
+            n = d.number,
+            last = last()
+        );
+    }
+    Ok(())
+}
+
 /// The last resolution number of the built-in catalog.
 fn last() -> u16 {
     Catalog::builtin()
@@ -143,7 +170,7 @@ fn parse_resolution(flag: &str, raw: &str) -> anyhow::Result<u16> {
 
 #[cfg(test)]
 mod tests {
-    use fieldsync_schema::LinkSource;
+    use fieldsync_schema::{LinkSource, Role};
 
     use super::*;
     use crate::commands::show;

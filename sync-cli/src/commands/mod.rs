@@ -7,6 +7,7 @@ pub mod comment;
 pub mod conflicts;
 pub mod delete;
 pub mod edit;
+pub mod enrol;
 pub mod export;
 pub mod export_filter;
 pub mod fetch;
@@ -15,6 +16,8 @@ pub mod init;
 pub mod link;
 pub mod list;
 pub mod record;
+pub mod record_filter;
+pub mod report;
 pub mod resolutions;
 pub mod resolve;
 pub mod review;
@@ -55,6 +58,18 @@ fn check_text(flag: &str, text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Like [`check_text`], for text that must say something (a deletion's reason, a comment):
+/// blank text is refused naming `flag`.
+fn check_required_text(flag: &str, text: &str) -> anyhow::Result<()> {
+    if text.trim().is_empty() {
+        let shown = truncate(text, SHOWN_CHARS);
+        bail!(
+            "{flag} {shown:?}: لا يمكن أن يكون فارغاً / must not be empty (1 to {MAX_TEXT_CHARS} characters)"
+        );
+    }
+    check_text(flag, text)
+}
+
 /// A name as typed, trimmed: 1 to [`MAX_NAME_CHARS`] characters on one line. A refusal names
 /// the flag, the value (cut for display, control characters escaped) and the rule.
 fn check_name<'a>(flag: &str, raw: &'a str) -> anyhow::Result<&'a str> {
@@ -81,7 +96,7 @@ fn open_store(home: &Path) -> anyhow::Result<Store> {
 
 /// Refuses a command the store's user may not run: `what` names it (`delete a check`).
 fn require_supervisor(meta: &crate::store::Meta, what: &str) -> anyhow::Result<()> {
-    if meta.role != fieldsync_schema::Role::Supervisor {
+    if !meta.role.may_decide() {
         bail!(
             "only a supervisor may {what}: this store belongs to {} ({})",
             meta.user,

@@ -72,18 +72,23 @@ impl Resolve {
 
     /// The value to keep: `--value` parsed by the form, or the one `--keep` wrote.
     fn chosen(&self, doc: &CheckDoc) -> anyhow::Result<FieldValue> {
-        let kind = doc.read().context("reading the check")?.kind;
-        if let Some(raw) = &self.value {
-            return Ok(Forms::builtin()
-                .for_kind(kind)
-                .parse_value(&self.field, raw)?);
-        }
-        let name = self.keep.as_deref().unwrap_or_default().trim();
-        let path = format!("fields.{}", self.field);
+        let check = doc.read().context("reading the check")?;
+        let field = &self.field;
+        let path = format!("fields.{field}");
         let conflicts = doc.conflicts()?;
         let Some(conflict) = conflicts.iter().find(|c| c.field == path) else {
-            bail!("{path} has no open conflict to resolve");
+            bail!(
+                "لا يوجد تعارض مفتوح في الحقل {field} / field {field} of check {} has no open \
+                 conflict to resolve (`fieldsync conflicts` lists the open ones)",
+                check.id
+            );
         };
+        if let Some(raw) = &self.value {
+            return Ok(Forms::builtin()
+                .for_kind(check.kind)
+                .parse_value(field, raw)?);
+        }
+        let name = self.keep.as_deref().unwrap_or_default().trim();
         let mut values: Vec<&FieldValue> = conflict
             .values
             .iter()
@@ -103,10 +108,13 @@ impl Resolve {
         match values.as_slice() {
             [one] => Ok((*one).clone()),
             [] => bail!(
-                "--keep {name:?}: no value of {path} was written by {name:?}; the values are by {}",
+                "--keep {name:?}: no value of field {field} was written by {name:?}; the values \
+                 are by {}",
                 authors.join(", ")
             ),
-            _ => bail!("--keep {name:?}: {name:?} wrote several values of {path}; use --value"),
+            _ => bail!(
+                "--keep {name:?}: {name:?} wrote several values of field {field}; use --value"
+            ),
         }
     }
 }

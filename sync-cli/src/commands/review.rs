@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::bail;
 use clap::{Args, ValueEnum};
-use fieldsync_schema::{CheckId, ReviewState, Role};
+use fieldsync_schema::{CheckId, ReviewState};
 
 use super::{check_text, open_store};
 use crate::output::review_label;
@@ -67,7 +67,7 @@ impl Review {
     pub fn apply(&self, store: &mut Store) -> anyhow::Result<CheckId> {
         check_text("--comment", &self.comment)?;
         let meta = store.db().meta()?;
-        if meta.role != Role::Supervisor {
+        if !meta.role.may_decide() {
             bail!(
                 "only a supervisor may review: this store belongs to {} ({})",
                 meta.user,

@@ -7,6 +7,7 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 
+use super::enrol::explain_unauthorised;
 use super::init::check_server_url;
 use super::open_store;
 use crate::store::Store;
@@ -35,7 +36,8 @@ impl Sync {
     pub fn run(self, home: &Path) -> anyhow::Result<()> {
         let mut store = open_store(home)?;
         let server = server_url(&store, self.server)?;
-        let mut transport = HttpTransport::new(&server);
+        let token = store.db().token()?;
+        let mut transport = HttpTransport::new(&server).with_token(token);
         let mut progress = Progress::new();
         let outcome = sync_rounds::run_observed(&mut store, &mut transport, &mut progress);
         progress.finish();
@@ -43,7 +45,9 @@ impl Sync {
         if transport.reached() {
             store.db().set_server_url(&server)?;
         }
-        let summary = outcome.with_context(|| format!("syncing with {server}"))?;
+        let summary = outcome
+            .with_context(|| format!("syncing with {server}"))
+            .map_err(|e| explain_unauthorised(e, &server))?;
         eprintln!("{}", summary_line(&summary));
         if !summary.rejected.is_empty() {
             bail!(

@@ -333,10 +333,11 @@ fn init_refuses_a_multi_line_or_over_long_inspector_name() {
     ] {
         let home = crate::test_support::temp_home();
         let init = init::Init {
-            inspector: name.to_owned(),
+            inspector: Some(name.to_owned()),
             role: init::UserRole::Inspector,
             server: None,
             receive: None,
+            enrol: None,
         };
         let msg = format!("{:#}", init.run(home.path()).expect_err("refused"));
         assert!(msg.contains("--inspector") && msg.contains(needle), "{msg}");

@@ -35,6 +35,7 @@
 mod documents;
 mod index;
 mod meta;
+mod token;
 mod view;
 
 use std::path::{Path, PathBuf};
@@ -59,6 +60,7 @@ fn migrations() -> Vec<M<'static>> {
         M::up(include_str!("migrations/005_horizon.sql")),
         M::up_with_hook(include_str!("migrations/006_view.sql"), view::backfill),
         M::up(include_str!("migrations/007_view_version.sql")),
+        M::up(include_str!("migrations/008_token.sql")),
     ]
 }
 

@@ -5,7 +5,9 @@ use anyhow::Result;
 use serde_json::{Value, json};
 
 fn post(server: &TestServer, body: &str) -> Result<(u16, Value)> {
+    let token = server.token("inspector")?;
     let response = ureq::post(&format!("{}/api/v1/sync", server.url()))
+        .header("authorization", format!("Bearer {token}"))
         .config()
         .http_status_as_error(false)
         .build()
@@ -41,13 +43,9 @@ fn malformed_bodies_and_messages_and_unknown_ids() -> Result<()> {
         "{body}"
     );
 
-    let unknown = ureq::get(&format!("{}/api/v1/checks/{check}", server.url()))
-        .config()
-        .http_status_as_error(false)
-        .build()
-        .call()?;
-    assert_eq!(unknown.status().as_u16(), 404);
-    let body: Value = unknown.into_body().read_json()?;
+    let (status, body) = server.get(&format!("/api/v1/checks/{check}"))?;
+    assert_eq!(status, 404);
+    let body: Value = serde_json::from_slice(&body)?;
     assert_eq!(body["error"], "not_found");
     assert!(body["message"].as_str().expect("message").contains(check));
 

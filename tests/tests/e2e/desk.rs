@@ -54,6 +54,8 @@ fn offline_comments_from_two_devices_both_survive() -> Result<()> {
     let (ana, bilal, id) = shared_check(&server)?;
     ana.ok(&["comment", &id, "الفرن مغلق بعد الظهر"])?;
     bilal.ok(&["comment", &id, "flour delivery was late"])?;
+    let blank = bilal.fails(&["comment", &id, " "])?;
+    assert!(blank.contains("must not be empty"), "{blank}");
     sync_all(&server, &[&ana, &bilal])?;
     for device in [&ana, &bilal] {
         let comments = show(device, &id)?["check"]["comments"].clone();
@@ -162,6 +164,11 @@ fn a_same_field_conflict_is_listed_then_resolved_on_every_device() -> Result<()>
         "{unknown}"
     );
     sara.ok(&["resolve", &id, "bread_price_syp", "--keep", "bilal"])?;
+    let again = sara.fails(&["resolve", &id, "bread_price_syp", "--value", "1750"])?;
+    assert!(
+        again.contains("field bread_price_syp of check") && again.contains("no open conflict"),
+        "closed: {again}"
+    );
     sync_all(&server, &[&sara, &ana, &bilal])?;
 
     for device in [&ana, &bilal, &sara] {
@@ -246,6 +253,11 @@ fn a_deleted_check_stays_deleted_after_a_stale_device_syncs() -> Result<()> {
 
     let refused = ana.fails(&["delete", &id, "--reason", "mine"])?;
     assert!(refused.contains("only a supervisor"), "{refused}");
+    let blank = sara.fails(&["delete", &id, "--reason", "  "])?;
+    assert!(
+        blank.contains("--reason") && blank.contains("must not be empty"),
+        "{blank}"
+    );
     sara.ok(&["delete", &id, "--reason", "duplicate of another visit"])?;
     sara.sync(&server)?;
     let api = |path: &str| server.get_json(path);

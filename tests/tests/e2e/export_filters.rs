@@ -5,7 +5,7 @@
 use anyhow::Result;
 use serde_json::Value;
 
-use crate::exports::{Fixture, both, fixture, ndjson_ids};
+use crate::export_fixture::{Fixture, both, fixture, ndjson_ids};
 
 /// Both sides' NDJSON export with `filters`: the ids, checked equal between CLI and server.
 fn selected(fx: &Fixture, filters: &[(&str, &str)]) -> Result<Vec<String>> {
@@ -128,8 +128,17 @@ fn bad_filter_values_are_refused_naming_the_parameter_the_value_and_the_rule() -
 }
 
 #[test]
-fn the_server_names_the_file_and_its_type() -> Result<()> {
+fn the_server_names_the_file_and_its_type_and_serves_supervisors_only() -> Result<()> {
     let fx = fixture()?;
+    let supervisor = fx.server.token("supervisor")?;
+    let call = |format: &str, token: Option<&str>| {
+        let url = format!("{}/api/v1/export?format={format}", fx.server.url());
+        let mut request = ureq::get(&url).config().http_status_as_error(false).build();
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        request.call()
+    };
     for (format, content_type) in [
         ("csv", "text/csv; charset=utf-8"),
         ("ndjson", "application/x-ndjson"),
@@ -139,8 +148,8 @@ fn the_server_names_the_file_and_its_type() -> Result<()> {
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ),
     ] {
-        let url = format!("{}/api/v1/export?format={format}", fx.server.url());
-        let response = ureq::get(&url).call()?;
+        let response = call(format, Some(&supervisor))?;
+        assert_eq!(response.status().as_u16(), 200);
         let header = |name: &str| {
             response
                 .headers()
@@ -155,5 +164,8 @@ fn the_server_names_the_file_and_its_type() -> Result<()> {
             format!("attachment; filename=\"fieldsync-checks.{format}\"")
         );
     }
+    let inspector = fx.server.token("inspector")?;
+    assert_eq!(call("csv", Some(&inspector))?.status().as_u16(), 403);
+    assert_eq!(call("csv", None)?.status().as_u16(), 401);
     Ok(())
 }

@@ -81,6 +81,7 @@ fn fetching_what_the_server_lacks_names_it_and_keeps_the_rest() -> Result<()> {
     let ana = Device::init("ana", "inspector")?;
     let mine = record(&ana, "DEZ-SIL-003")?;
     let absent = "0190f5a4-0000-7000-8000-000000000000";
+    server.enrol(&ana)?;
     let err = ana.fails(&["fetch", "--server", &server.url(), absent])?;
     assert!(err.contains(absent) && err.contains("no check"), "{err}");
     let shown: Value = ana.json(&["show", &mine, "--json"])?;
@@ -92,5 +93,8 @@ fn fetching_what_the_server_lacks_names_it_and_keeps_the_rest() -> Result<()> {
     assert!(err.contains("--site"), "{err}");
     let err = ana.fails(&["fetch", "--server", &server.url(), "--site", "bad site!"])?;
     assert!(err.contains("bad site!"), "{err}");
+    // A site id the server has no checks at (a typo, most often) is an error, not "0 checks".
+    let err = ana.fails(&["fetch", "--server", &server.url(), "--site", "DEZ-SIL-999"])?;
+    assert!(err.contains("no checks at site DEZ-SIL-999"), "{err}");
     Ok(())
 }

@@ -5,6 +5,13 @@
 //! `--home` driven through the `fieldsync` binary as a process ([`Device`]). Everything is
 //! cleaned up on drop; nothing leaves loopback; no sleeps: the server is ready when
 //! [`TestServer::start`] returns because its listener is already bound.
+//!
+//! Identities (issue 6): [`Device::init`] is an offline init, as in the field; the first
+//! [`Device::sync`] or [`Device::fetch`] against a server enrols the device there (the
+//! harness adds the user with the device's name and role, issues a code through the
+//! server's admin library on the same data directory, and runs `fieldsync enrol`), again
+//! after a restore that lost the enrolment. [`TestServer::get`] reads as a supervisor;
+//! [`TestServer::token`] gives raw HTTP tests a token for any role and team.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -15,6 +22,9 @@ use anyhow::{Context, Result, bail};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 
+#[path = "harness_auth.rs"]
+mod auth;
+
 /// Path of the CLI binary built for these tests.
 pub fn cli_binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_fieldsync-under-test"))
@@ -23,6 +33,8 @@ pub fn cli_binary() -> PathBuf {
 /// A running server on an ephemeral loopback port, stopped and deleted on drop.
 pub struct TestServer {
     addr: SocketAddr,
+    dir: PathBuf,
+    reader: std::sync::OnceLock<String>,
     _data: Option<TempDir>,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<Result<()>>>,
@@ -56,14 +68,19 @@ impl TestServer {
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
             .context("bind 127.0.0.1:0")?;
         let addr = listener.local_addr()?;
+        // The store is opened (and migrated) before the server runs, so the harness's own
+        // connections to the same database (identities) never race its migrations.
+        let state = runtime.block_on(fieldsync_server::open_state(config))?;
         let (stop, stopped) = oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
-            runtime.block_on(fieldsync_server::serve(listener, config, async move {
+            runtime.block_on(fieldsync_server::serve_state(listener, state, async move {
                 let _ = stopped.await;
             }))
         });
         Ok(Self {
             addr,
+            dir: dir.to_owned(),
+            reader: std::sync::OnceLock::new(),
             _data: None,
             stop: Some(stop),
             thread: Some(thread),
@@ -82,7 +99,9 @@ impl TestServer {
     /// # Errors
     /// The request could not be sent or its body not read.
     pub fn get(&self, path: &str) -> Result<(u16, Vec<u8>)> {
+        let token = self.reader_token()?;
         let mut response = ureq::get(&format!("{}{path}", self.url()))
+            .header("authorization", format!("Bearer {token}"))
             .config()
             .http_status_as_error(false)
             .build()
@@ -229,6 +248,7 @@ impl Device {
     /// # Errors
     /// The fetch failed.
     pub fn fetch(&self, server: &TestServer, what: &[&str]) -> Result<String> {
+        server.enrol(self)?;
         let url = server.url();
         let mut args = vec!["fetch", "--server", &url];
         args.extend_from_slice(what);
@@ -245,6 +265,7 @@ impl Device {
     /// # Errors
     /// The sync failed.
     pub fn sync(&self, server: &TestServer) -> Result<String> {
+        server.enrol(self)?;
         let out = self.run(&["sync", "--server", &server.url()])?;
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         if !out.status.success() {

@@ -103,6 +103,18 @@ fn refusals_follow_lang_and_the_locale() -> Result<()> {
         !out.status.success() && err.contains("أقل من الحد الأدنى"),
         "{err}"
     );
+    // An empty FIELDSYNC_LANG (a script's `FIELDSYNC_LANG=`) is unset: the locale decides.
+    let out = ana
+        .command(&bad)
+        .env("FIELDSYNC_LANG", "")
+        .env("LC_ALL", "")
+        .env("LANG", "ar_SY.UTF-8")
+        .output()?;
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("أقل من الحد الأدنى"),
+        "{err}"
+    );
     Ok(())
 }
 

@@ -3,12 +3,16 @@
 mod harness;
 
 mod api_errors;
+mod auth;
+mod auth_matrix;
 mod desk;
 mod export_filters;
+mod export_fixture;
 mod exports;
 mod fetch;
 mod input;
 mod offline;
+mod reports;
 mod resolutions;
 mod restore;
 mod story;

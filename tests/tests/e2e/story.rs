@@ -184,8 +184,7 @@ fn export_is_excel_ready(sara: &Device, id: &str) -> Result<()> {
 
 fn server_index_links(server: &TestServer, id: &str) -> Result<()> {
     for resolution in [20, 28, 29] {
-        let url = format!("{}/api/v1/checks?resolution={resolution}", server.url());
-        let body: Value = ureq::get(&url).call()?.body_mut().read_json()?;
+        let body = server.get_json(&format!("/api/v1/checks?resolution={resolution}"))?;
         let ids: Vec<&str> = body
             .as_array()
             .expect("array")
@@ -194,8 +193,7 @@ fn server_index_links(server: &TestServer, id: &str) -> Result<()> {
             .collect();
         assert_eq!(ids, vec![id], "resolution {resolution}");
     }
-    let url = format!("{}/api/v1/checks?resolution=14", server.url());
-    let body: Value = ureq::get(&url).call()?.body_mut().read_json()?;
+    let body = server.get_json("/api/v1/checks?resolution=14")?;
     assert_eq!(
         body,
         Value::Array(vec![]),

@@ -13,8 +13,7 @@ use serde_json::Value;
 use crate::harness::{Device, TestServer};
 
 fn get(server: &TestServer, path: &str) -> Result<Value> {
-    let url = format!("{}{path}", server.url());
-    Ok(ureq::get(&url).call()?.body_mut().read_json()?)
+    server.get_json(path)
 }
 
 fn listed(server: &TestServer, query: &str) -> Result<Vec<String>> {
@@ -162,9 +161,13 @@ fn a_supervisors_manual_link_reaches_the_inspector_and_survives_relinking() -> R
 /// older catalog (or a broken one) would write it: straight into the document.
 fn old_device_links(device: &Device, id: &str, number: &str) -> Result<()> {
     let mut store = Store::open(device.home())?;
+    let actor = store.db().meta()?.actor;
     store.write(|db| -> Result<()> {
         let id = db.resolve(id)?;
         let mut doc: CheckDoc = db.load_existing(id)?.doc;
+        // Written as the device's own actor: the server takes manual links only from a
+        // supervisor's device that writes as itself (issue 6).
+        doc.set_actor(actor);
         let am = doc.automerge();
         let map = am.put_object(ROOT, "manual_links", ObjType::Map)?;
         let entry = am.put_object(&map, number, ObjType::Map)?;
@@ -192,12 +195,16 @@ fn a_check_linked_to_43_is_quarantined_and_the_rest_of_the_sync_arrives() -> Res
         record(&ana, "silo", "DEZ-SIL-044", &["structurally_sound=true"])?,
         record(&ana, "crossing", "DEZ-CRS-044", &["open=false"])?,
     ];
-    old_device_links(&ana, &broken, "43")?;
     let said = ana.sync(&server)?;
     assert!(
         said.contains("3 sent") && said.contains("0 rejected"),
         "nothing refused: {said}"
     );
+    // An older supervisor's build linked the check to 43 (no such resolution).
+    sara.sync(&server)?;
+    old_device_links(&sara, &broken, "43")?;
+    let said = sara.sync(&server)?;
+    assert!(said.contains("0 rejected"), "stored, not refused: {said}");
 
     let mut all = vec![broken.clone()];
     all.extend(others.iter().cloned());
@@ -223,6 +230,11 @@ fn a_check_linked_to_43_is_quarantined_and_the_rest_of_the_sync_arrives() -> Res
     );
     // Review: the supervisor clears the old decision, and the flag goes with the next sync.
     sara.ok(&["link", &broken, "--remove", "43"])?;
+    let nothing = sara.fails(&["link", &broken, "--remove", "43"])?;
+    assert!(
+        nothing.contains("there is no resolution 43") && nothing.contains("no decision on 43"),
+        "cleared already: {nothing}"
+    );
     sara.sync(&server)?;
     assert_eq!(listed(&server, "valid=false")?, Vec::<String>::new());
     Ok(())

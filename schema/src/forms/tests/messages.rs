@@ -110,6 +110,7 @@ fn messages_name_field_value_and_rule_in_both_languages() {
                 Some("cheap"),
                 Rule::Type {
                     expected: FieldType::Integer,
+                    reason: None,
                 },
             ),
             "field \"price\": value \"cheap\" is not a whole number",
@@ -117,10 +118,26 @@ fn messages_name_field_value_and_rule_in_both_languages() {
         ),
         (
             v(
+                "price",
+                Some("99999999999999999999"),
+                Rule::Type {
+                    expected: FieldType::Integer,
+                    reason: Some(TypeReason {
+                        en: "it is too large".into(),
+                        ar: "الرقم كبير جداً".into(),
+                    }),
+                },
+            ),
+            "field \"price\": value \"99999999999999999999\" is not a whole number: it is too large",
+            "الحقل «price»: القيمة «99999999999999999999» ليست عدداً صحيحاً: الرقم كبير جداً",
+        ),
+        (
+            v(
                 "day",
                 Some("29/03/2026"),
                 Rule::Type {
                     expected: FieldType::Date,
+                    reason: None,
                 },
             ),
             "field \"day\": value \"29/03/2026\" is not a date as YYYY-MM-DD (e.g. 2026-03-29)",
@@ -287,6 +304,7 @@ fn violations_serialise_with_stable_codes() {
                 Some("x"),
                 Rule::Type {
                     expected: FieldType::SelectMultiple,
+                    reason: None,
                 },
             ),
             r#"{"field":"a","value":"x","severity":"error","code":"type","expected":"select_multiple"}"#,

@@ -181,7 +181,27 @@ fn decimals_accept_arabic_digits_and_separators_but_not_nan_or_infinity() {
 fn refusals_name_field_value_and_rule() {
     let bakery = Forms::builtin().current(FacilityKind::Bakery);
     let cases = [
-        ("bread_price_syp", "cheap", "is not a whole number"),
+        (
+            "bread_price_syp",
+            "cheap",
+            "is not a whole number: 'c' is not a digit",
+        ),
+        // The parser's own reason follows the expected type.
+        (
+            "bread_price_syp",
+            "99999999999999999999",
+            "is not a whole number: it is too large",
+        ),
+        (
+            "bread_price_syp",
+            "12.5",
+            "is not a whole number: it has a decimal part",
+        ),
+        (
+            "bread_price_syp",
+            "1,25,000",
+            "thousands groups must have three digits",
+        ),
         ("bread_price_syp", "-5", "below the minimum"),
         ("operating", "maybe", "is not yes/no"),
         ("manager_phone", "12345", "does not match the pattern"),

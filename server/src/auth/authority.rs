@@ -1,0 +1,312 @@
+//! Who may write what into a check: the server's judgement of the changes a sync message
+//! brings (rules in the [module docs](super)). Pure: no store, no I/O.
+
+use std::collections::BTreeSet;
+
+use automerge::legacy::{Key, ObjectId, Op, OpType};
+use automerge::{Change, ChangeHash, Prop, ROOT, ReadDoc, ScalarValue, Value};
+use fieldsync_schema::{CheckDoc, CheckId, ReviewState, Role};
+
+use super::{Identity, Registry};
+
+/// Root keys only supervisors and admins may write.
+pub const DECISION_KEYS: [&str; 5] = [
+    "review",
+    "review_history",
+    "decisions",
+    "deleted",
+    "manual_links",
+];
+
+/// Root keys the server's own changes (resolution links) may write.
+const SERVER_KEYS: [&str; 3] = ["resolutions", "authors", "manual_links"];
+
+/// What the server knows while judging one sync message.
+#[derive(Debug, Clone)]
+pub struct Authority<'a> {
+    /// The authenticated sender.
+    pub sender: &'a Identity,
+    /// Every registered device by actor hex.
+    pub registry: &'a Registry,
+    /// The server's own actor, hex.
+    pub server_actor: &'a str,
+}
+
+/// A decision a supervisor's accepted change made, for the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// `review`, `conflict_decision`, `manual_link` or `deletion`
+    /// ([`super::audit`] constants).
+    pub action: &'static str,
+    /// Who made it.
+    pub author: Identity,
+}
+
+/// The outcome of an accepted message: the check's team and the decisions it carried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// The check's team (for a new check, its creator's).
+    pub team: String,
+    /// Decisions to audit, at most one per (action, author).
+    pub decisions: Vec<Decision>,
+}
+
+/// Who wrote one change, as far as the rules are concerned.
+enum Writer<'a> {
+    /// A registered device (the sender or a relayed one).
+    Device(&'a Identity),
+    /// The server itself.
+    Server,
+}
+
+impl<'a> Authority<'a> {
+    /// Judges the changes `doc` gained since `before` (heads before the message was
+    /// applied). `team` is the check's stored team, `None` for a check new to the server.
+    ///
+    /// # Errors
+    /// The reason the message is refused, naming the check, the change's author and the
+    /// rule.
+    pub fn judge(
+        &self,
+        check: CheckId,
+        doc: &mut CheckDoc,
+        before: &[ChangeHash],
+        team: Option<&str>,
+    ) -> Result<Verdict, String> {
+        let changes = doc.automerge().get_changes(before);
+        let team = match team {
+            Some(team) => team.to_owned(),
+            None => self.creator_team(&changes),
+        };
+        if !self.sender.may_see(&team) {
+            return Err(format!(
+                "check {check} belongs to team {team:?}; {} may not change it",
+                describe(self.sender)
+            ));
+        }
+        let mut decisions = Vec::new();
+        let mut writers = BTreeSet::new();
+        for change in &changes {
+            let actor = change.actor_id().to_hex_string();
+            let writer = self.writer(check, &actor)?;
+            let creating = change.deps().is_empty();
+            for op in &change.decode().operations {
+                let path = op_path(doc, op).ok_or_else(|| {
+                    format!("check {check}: cannot tell what a change by {actor} writes")
+                })?;
+                if creating && creates_empty_decisions(op, &path) {
+                    continue;
+                }
+                self.allowed(check, &writer, &actor, &path)?;
+                if let (Writer::Device(author), Some(action)) = (&writer, decision_action(&path)) {
+                    let decision = Decision {
+                        action,
+                        author: (*author).clone(),
+                    };
+                    if !decisions.contains(&decision) {
+                        decisions.push(decision);
+                    }
+                }
+            }
+            writers.insert(actor);
+        }
+        for actor in &writers {
+            self.author_entry_matches(check, doc, actor)?;
+        }
+        Ok(Verdict { team, decisions })
+    }
+
+    /// The team of the check's creator: the author of its first change, or the sender's.
+    fn creator_team(&self, changes: &[Change]) -> String {
+        changes
+            .iter()
+            .find(|c| c.deps().is_empty())
+            .and_then(|c| self.registry.get(&c.actor_id().to_hex_string()))
+            .map_or_else(|| self.sender.team.clone(), |i| i.team.clone())
+    }
+
+    fn writer(&self, check: CheckId, actor: &str) -> Result<Writer<'a>, String> {
+        if actor == self.server_actor {
+            return Ok(Writer::Server);
+        }
+        if actor == self.sender.actor {
+            return Ok(Writer::Device(self.sender));
+        }
+        let Some(author) = self.registry.get(actor) else {
+            return Err(format!(
+                "check {check}: a change is written as actor {actor}, which is not {}'s device \
+                 (actor {}) nor any enrolled device: refused as a forgery",
+                self.sender.user, self.sender.actor
+            ));
+        };
+        if !self.sender.role.may_decide() {
+            return Err(format!(
+                "check {check}: a change is written as {}'s device {} (actor {actor}); {} may \
+                 send only its own changes (only supervisors' devices relay others'): refused \
+                 as a forgery; it reaches the server when that device syncs",
+                author.user,
+                author.device,
+                describe(self.sender)
+            ));
+        }
+        Ok(Writer::Device(author))
+    }
+
+    /// Whether `writer` may write at `path` (root key first).
+    fn allowed(
+        &self,
+        check: CheckId,
+        writer: &Writer<'_>,
+        actor: &str,
+        path: &[String],
+    ) -> Result<(), String> {
+        let root = path.first().map_or("", String::as_str);
+        if root == "authors" && path.get(1).is_some_and(|entry| entry != actor) {
+            return Err(format!(
+                "check {check}: a change by actor {actor} writes the author entry of actor {}: \
+                 a device may register only itself",
+                path[1]
+            ));
+        }
+        match writer {
+            Writer::Server => {
+                let ok = SERVER_KEYS.contains(&root) && (root != "manual_links" || path.len() == 1);
+                if ok {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "check {check}: a change written as the server's actor writes {root:?}; \
+                         the server writes only resolution links: refused as a forgery"
+                    ))
+                }
+            }
+            Writer::Device(author) => {
+                if DECISION_KEYS.contains(&root) && !author.role.may_decide() {
+                    return Err(format!(
+                        "check {check}: {} may not change {} (supervisors only); the change \
+                         stays on the device",
+                        describe(author),
+                        what_key(root)
+                    ));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// After the merge, the `authors` entry of `actor` (if any) names its registered user,
+    /// role and device.
+    fn author_entry_matches(
+        &self,
+        check: CheckId,
+        doc: &mut CheckDoc,
+        actor: &str,
+    ) -> Result<(), String> {
+        let expected = if actor == self.server_actor {
+            let server = crate::sync::server_author();
+            (server.name, server.role, server.device)
+        } else {
+            match self.registry.get(actor) {
+                Some(i) => (i.user.clone(), i.role, i.device.clone()),
+                None => return Ok(()),
+            }
+        };
+        let Some(found) = author_entry(doc, actor) else {
+            return Ok(());
+        };
+        if found == expected {
+            return Ok(());
+        }
+        Err(format!(
+            "check {check}: actor {actor} is registered as {:?} ({}, device {}) but the check \
+             names it {:?} ({}, device {}): refused",
+            expected.0,
+            expected.1.as_str(),
+            expected.2,
+            found.0,
+            found.1.as_str(),
+            found.2
+        ))
+    }
+}
+
+/// True for what the change creating a check writes into the decision keys whoever creates
+/// it: their empty containers and `review.state = received`.
+fn creates_empty_decisions(op: &Op, path: &[String]) -> bool {
+    let root = path.first().map_or("", String::as_str);
+    if !DECISION_KEYS.contains(&root) {
+        return false;
+    }
+    match (&op.action, path) {
+        (OpType::Make(_), [_]) => true,
+        (OpType::Put(ScalarValue::Str(state)), [review, key]) => {
+            review == "review" && key == "state" && state.as_str() == ReviewState::Received.as_str()
+        }
+        _ => false,
+    }
+}
+
+/// `user "ana" (inspector, team "north")`.
+fn describe(who: &Identity) -> String {
+    format!(
+        "user {:?} ({}, team {:?})",
+        who.user,
+        who.role.as_str(),
+        who.team
+    )
+}
+
+fn what_key(root: &str) -> &'static str {
+    match root {
+        "review" | "review_history" => "the review state",
+        "decisions" => "conflict decisions",
+        "deleted" => "the deletion tombstone",
+        _ => "manual resolution links",
+    }
+}
+
+fn decision_action(path: &[String]) -> Option<&'static str> {
+    use super::audit::{CONFLICT_DECISION, DELETION, MANUAL_LINK, REVIEW};
+    match path.first()?.as_str() {
+        "review" | "review_history" => Some(REVIEW),
+        "decisions" => Some(CONFLICT_DECISION),
+        "deleted" => Some(DELETION),
+        "manual_links" if path.len() > 1 => Some(MANUAL_LINK),
+        _ => None,
+    }
+}
+
+/// The map keys from the root down to what `op` writes (list positions left out), e.g.
+/// `["authors", "<actor>"]`; `None` if its object cannot be found.
+fn op_path(doc: &mut CheckDoc, op: &Op) -> Option<Vec<String>> {
+    let mut path = Vec::new();
+    if let ObjectId::Id(_) = &op.obj {
+        let am = doc.automerge();
+        let obj = am.import_obj(&op.obj.to_string()).ok()?;
+        for (_, prop) in am.parents(&obj).ok()?.path() {
+            if let Prop::Map(key) = prop {
+                path.push(key);
+            }
+        }
+    }
+    if let Key::Map(key) = &op.key {
+        path.push(key.to_string());
+    }
+    Some(path)
+}
+
+/// The `authors` entry of `actor`: name, role, device.
+fn author_entry(doc: &mut CheckDoc, actor: &str) -> Option<(String, Role, String)> {
+    let am = doc.automerge();
+    let (Value::Object(_), authors) = am.get(ROOT, "authors").ok()?? else {
+        return None;
+    };
+    let (Value::Object(_), entry) = am.get(&authors, actor).ok()?? else {
+        return None;
+    };
+    let text = |key: &str| match am.get(&entry, key).ok()? {
+        Some((Value::Scalar(s), _)) => s.as_str().map(str::to_owned),
+        _ => None,
+    };
+    Some((text("name")?, text("role")?.parse().ok()?, text("device")?))
+}

@@ -1,0 +1,120 @@
+//! Authentication and role guards as axum extractors.
+//!
+//! - [`Caller`]: the authenticated device and user (`Authorization: Bearer <token>`); a
+//!   missing, malformed, unknown or revoked token is a 401 with the JSON error body.
+//! - [`RequireRole<R>`]: a [`Caller`] whose role is at least `R` ([`Supervisor`] or
+//!   [`Admin`]); anyone else known gets a 403 naming the role needed. For routes added on
+//!   other branches: `async fn export(RequireRole(caller): RequireRole<Supervisor>, ...)`.
+
+use std::marker::PhantomData;
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use fieldsync_schema::Role;
+
+use super::Identity;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller(pub Identity);
+
+/// The bearer token of `parts`, or the 401 explaining what is wrong with the header.
+fn bearer(parts: &Parts) -> Result<&str, ApiError> {
+    let Some(value) = parts.headers.get(AUTHORIZATION) else {
+        return Err(ApiError::Unauthenticated(
+            "this request needs a device token: send `Authorization: Bearer <token>` (enrol \
+             the device with `fieldsync init --enrol CODE` or `fieldsync enrol CODE`)"
+                .into(),
+        ));
+    };
+    value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            ApiError::Unauthenticated("the Authorization header must be `Bearer <token>`".into())
+        })
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts)?.to_owned();
+        let found = state
+            .run(move |store| Ok(store.authenticate(&token)?))
+            .await?;
+        found.map(Caller).ok_or_else(|| {
+            ApiError::Unauthenticated(
+                "the device token is unknown or was revoked: ask an admin for a new enrolment \
+                 code; data on the device is kept"
+                    .into(),
+            )
+        })
+    }
+}
+
+/// The least role a [`RequireRole`] accepts.
+pub trait RoleBound: Send + Sync + 'static {
+    /// The role's name, for the 403 message.
+    const NAME: &'static str;
+    /// True when `role` is at least this one.
+    fn allows(role: Role) -> bool;
+}
+
+/// Supervisors and admins.
+#[derive(Debug, Clone, Copy)]
+pub struct Supervisor;
+
+impl RoleBound for Supervisor {
+    const NAME: &'static str = "supervisor";
+    fn allows(role: Role) -> bool {
+        role.may_decide()
+    }
+}
+
+/// Admins only.
+#[derive(Debug, Clone, Copy)]
+pub struct Admin;
+
+impl RoleBound for Admin {
+    const NAME: &'static str = "admin";
+    fn allows(role: Role) -> bool {
+        role == Role::Admin
+    }
+}
+
+/// A [`Caller`] whose role is at least `R`; 401 without a valid token, 403 for a lesser role.
+#[derive(Debug, Clone)]
+pub struct RequireRole<R: RoleBound>(pub Identity, PhantomData<R>);
+
+impl<R: RoleBound> FromRequestParts<AppState> for RequireRole<R> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Caller(identity) = Caller::from_request_parts(parts, state).await?;
+        if !R::allows(identity.role) {
+            return Err(ApiError::Forbidden {
+                message: format!(
+                    "{} {:?} is {} {}: this needs the {} role",
+                    "user",
+                    identity.user,
+                    if identity.role == Role::Inspector {
+                        "an"
+                    } else {
+                        "a"
+                    },
+                    identity.role.as_str(),
+                    R::NAME
+                ),
+                check: None,
+            });
+        }
+        Ok(Self(identity, PhantomData))
+    }
+}
