@@ -1,6 +1,6 @@
 //! # fieldsync-bench: the benchmark harness (issue 3)
 //!
-//! `cargo run --release -p fieldsync-bench -- <scenario> [--docs N] [--devices N] [--json]`
+//! `cargo run --release -p fieldsync-bench -- <scenario> [--docs N] [--devices N] [--format F] [--json]`
 //! (`js initial|idle|one-edit` compares with the JS automerge-repo sync server in `bench/js`)
 //!
 //! Generates realistic checks ([`gen`](r#gen), seeded, not timed) into real device stores
@@ -53,6 +53,9 @@ struct Cli {
     /// every device pull every other device's checks (the fan-out figure).
     #[arg(long, value_enum, default_value = "own")]
     receive: ReceiveArg,
+    /// export: the format (csv, json, ndjson, geojson, xlsx).
+    #[arg(long, value_name = "F", default_value = "csv", value_parser = parse_format)]
+    format: fieldsync_schema::export::Format,
     /// gprs, js initial: give up after this many seconds.
     #[arg(long, value_name = "S", default_value_t = 240)]
     max_s: u64,
@@ -80,7 +83,8 @@ enum Scenario {
     ColdStart,
     /// New checks over a throttled, lossy GPRS-like link.
     Gprs,
-    /// Supervisor export: CSV of N checks by the `fieldsync` binary, its time and memory.
+    /// Supervisor export: N checks in `--format` by the `fieldsync` binary, its time and
+    /// memory.
     Export,
     /// `js initial|idle|one-edit`: the same scenario against fieldsync and against the JS
     /// automerge-repo 2.5.x sync server (`bench/js`), with the ratios.
@@ -98,6 +102,11 @@ enum JsScenario {
     OneEdit,
 }
 
+fn parse_format(text: &str) -> Result<fieldsync_schema::export::Format, String> {
+    text.parse()
+        .map_err(|e: fieldsync_schema::export::UnknownFormat| e.to_string())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let options = Options {
@@ -106,6 +115,7 @@ fn main() -> ExitCode {
         fresh: cli.fresh,
         max_s: cli.max_s,
         receive_own: cli.receive == ReceiveArg::Own,
+        export_format: cli.format,
     };
     let result = match cli.scenario {
         Scenario::Initial => scenarios::initial::run(&options),

@@ -19,6 +19,8 @@
 //! - [`report`]: follow-up reports per resolution (checks, sites, review states, key
 //!   findings per facility kind, latest check per site, open conflicts) built from a stream
 //!   of records, rendered as JSON, Markdown and a self-contained HTML page.
+//! - `export` (cargo feature `export`): the export encoders (CSV, JSON, NDJSON, GeoJSON,
+//!   XLSX), push-style over `std::io::Write`, used by the CLI and the server.
 //! - [`validation`]: everything that makes a stored check `invalid` (form rules, manual
 //!   links to resolutions that do not exist), computed alike by the server and the CLI.
 //! - [`forms`]: per-kind, versioned forms as data (`schema/forms/<id>/v<N>.toml`): value
@@ -50,6 +52,8 @@ pub mod document_resolve;
 mod document_review;
 #[cfg(test)]
 mod document_tests;
+#[cfg(feature = "export")]
+pub mod export;
 pub mod forms;
 pub mod ids;
 pub mod input;

@@ -7,6 +7,7 @@
 //! | POST | `/api/v1/sync` | [`routes::sync::sync`] |
 //! | GET | `/api/v1/checks` | [`routes::checks::list`] |
 //! | GET | `/api/v1/checks/{id}` | [`routes::checks::show`] |
+//! | GET | `/api/v1/export` | [`routes::export::export`] (streamed) |
 //! | GET | `/api/v1/resolutions` | [`routes::resolutions::list`] |
 //! | GET | `/api/v1/reports/resolutions` | [`routes::reports::resolutions`] |
 //!
@@ -59,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/sync", post(routes::sync::sync))
         .route("/api/v1/checks", get(routes::checks::list))
         .route("/api/v1/checks/{id}", get(routes::checks::show))
+        .route("/api/v1/export", get(routes::export::export))
         .route("/api/v1/resolutions", get(routes::resolutions::list))
         .route(
             "/api/v1/reports/resolutions",

@@ -58,7 +58,7 @@ pub enum Command {
     Review(commands::review::Review),
     /// Add or remove resolution links by hand (supervisors; wins over the linking rules).
     Link(commands::link::Link),
-    /// Export every check as CSV or JSON.
+    /// Export checks as CSV, JSON, NDJSON, GeoJSON or XLSX, with filters.
     ///
     /// Checks are sorted by observation time (UTC) then id. In CSV, text that begins with
     /// `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` so spreadsheets show it
@@ -107,7 +107,7 @@ impl Cli {
             Command::Fetch(c) => c.run(&home),
             Command::Review(c) => c.run(&home),
             Command::Link(c) => c.run(&home),
-            Command::Export(c) => c.run(&home),
+            Command::Export(c) => c.run(&home, lang),
             Command::Report(c) => c.run(&home),
             Command::Resolutions(c) => c.run(&home),
             Command::Comment(c) => c.run(&home),

@@ -1,26 +1,34 @@
 //! Tests of the streamed export: the same bytes as the in-memory export, in order, with
 //! unreadable documents skipped.
 
-use fieldsync_schema::{CheckDoc, CheckId, Role};
+use fieldsync_schema::{CheckDoc, CheckId, FacilityKind, Role};
 
 use super::*;
 use crate::commands::record::Record;
 use crate::test_support::{bakery, new_store};
 
 fn export(store: &Store, format: Format) -> (Vec<u8>, ExportSummary) {
+    export_filtered(store, format, &RecordFilter::default())
+}
+
+fn export_filtered(
+    store: &Store,
+    format: Format,
+    filter: &RecordFilter,
+) -> (Vec<u8>, ExportSummary) {
     let mut out = Vec::new();
-    let summary = export_to(store, format, &mut out).expect("export");
+    let summary = export_to(store, format, filter, Lang::En, &mut out).expect("export");
     (out, summary)
 }
 
 #[test]
 fn streamed_exports_are_byte_for_byte_the_in_memory_ones() {
     let (_home, mut store) = new_store("@ana", Role::Inspector);
-    for format in [Format::Csv, Format::Json] {
+    for format in [Format::Csv, Format::Json, Format::Ndjson, Format::Geojson] {
         let (bytes, summary) = export(&store, format);
         let want = match format {
             Format::Csv => to_csv(&[]).expect("csv"),
-            Format::Json => to_json(&[]).expect("json"),
+            other => to_bytes(&[], other).expect("empty"),
         };
         assert_eq!(bytes, want, "empty {format:?}");
         assert_eq!(summary, ExportSummary::default());
@@ -91,7 +99,7 @@ fn a_document_that_is_not_a_check_is_skipped_and_the_rest_exported_in_order() {
                 .records()
                 .map(|r| r.expect("row")[0].to_owned())
                 .collect(),
-            Format::Json => serde_json::from_slice::<Vec<serde_json::Value>>(&bytes)
+            _ => serde_json::from_slice::<Vec<serde_json::Value>>(&bytes)
                 .expect("json")
                 .iter()
                 .map(|c| c["id"].as_str().expect("id").to_owned())
@@ -133,4 +141,45 @@ fn a_datetime_field_is_exported_as_typed_and_in_utc_and_its_date_does_not_shift(
         Some("last_delivery_at_utc"),
         "side by side"
     );
+}
+
+#[test]
+fn only_the_checks_the_filter_covers_are_exported() {
+    let (_home, mut store) = new_store("ana", Role::Inspector);
+    let bakery_march = bakery(&[]).record(&mut store).expect("bakery");
+    let water_april = Record {
+        kind: "water_station".into(),
+        observed_at: Some("2026-04-02T09:00:00+03:00".into()),
+        set: vec!["operating=true".into()],
+        ..bakery(&[])
+    }
+    .record(&mut store)
+    .expect("water");
+    let ids = |filter: RecordFilter| {
+        let (bytes, summary) = export_filtered(&store, Format::Ndjson, &filter);
+        let ids: Vec<String> = String::from_utf8(bytes)
+            .expect("utf-8")
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json")["id"].to_string())
+            .collect();
+        assert_eq!(ids.len(), summary.rows);
+        ids
+    };
+    let quoted = |id: CheckId| format!("\"{id}\"");
+    assert_eq!(ids(RecordFilter::default()).len(), 2);
+    let kind = RecordFilter {
+        kind: Some(FacilityKind::WaterStation),
+        ..Default::default()
+    };
+    assert_eq!(ids(kind), [quoted(water_april)]);
+    let april = RecordFilter {
+        since: Some("2026-04-01".parse().expect("date")),
+        ..Default::default()
+    };
+    assert_eq!(ids(april), [quoted(water_april)]);
+    let march = RecordFilter {
+        until: Some("2026-03-31".parse().expect("date")),
+        ..Default::default()
+    };
+    assert_eq!(ids(march), [quoted(bakery_march)]);
 }

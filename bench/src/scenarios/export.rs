@@ -1,18 +1,22 @@
-//! `export`: a device store holding N checks, exported as CSV by the release `fieldsync`
-//! binary in a child process (`fieldsync --home COPY export --format csv --out FILE`), so
-//! that its peak memory is the exporting process's alone.
+//! `export`: a device store holding N checks, exported in `--format` (default csv) by the
+//! release `fieldsync` binary in a child process (`fieldsync --home COPY export --format F
+//! --out FILE`), so that its peak memory is the exporting process's alone.
 //!
 //! The store is the cold-start cache's device home (`target/bench-cache/cold-start-N/device`,
 //! the device that pushed every check) when that cache is complete, else a device generated
-//! here with the same generator (not timed; its checks were never synced, which the export
-//! does not look at). Either way it is copied into a temporary directory first, so the cache
-//! is never written, and the copy leaves the store's files in the page cache (a warm export).
+//! with the same generator (not timed; its checks were never synced, which the export does
+//! not look at), kept in `target/bench-cache/export-N` for the next run (one per format).
+//! Either way it is copied into a temporary directory first, so the cache is never written,
+//! and the copy leaves the store's files in the page cache (a warm export).
 //!
 //! While the child runs, `/proc/PID/status` is polled every [`POLL`]: `VmHWM` (its peak
 //! resident set; monotonic, so the last reading before exit misses at most the last poll
 //! interval, when the process is closing files, not allocating) and the size of the export's
 //! `NAME.<pid>.partial` file, which the command writes before renaming it over `FILE`. Seeing that
-//! file grow in several steps while the process runs is what "streamed" means here. Then
+//! file grow in several steps while the process runs is what "streamed" means here (XLSX
+//! keeps finished rows in the library's temporary files and zips them into the output at
+//! the end, so for it the growing file shows only that last step, and its memory is what
+//! shows it streams). Then
 //! [`export_to`] is run once more in this process into another file, for its own time and
 //! its [`ExportSummary`] row count.
 
@@ -22,6 +26,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
+use fieldsync_schema::{Lang, RecordFilter};
 use fieldsync_sync_cli::export::{ExportSummary, Format, export_to};
 use fieldsync_sync_cli::store::Store;
 
@@ -42,6 +47,7 @@ const POLL: Duration = Duration::from_millis(5);
 /// No `fieldsync` binary, setup or export failures.
 pub fn run(options: &Options) -> anyhow::Result<Report> {
     let docs = options.docs.unwrap_or(DOCS);
+    let format = options.export_format;
     let binary = cli_binary()?;
     let root = tempfile::tempdir()?;
     let home = root.path().join("device");
@@ -49,22 +55,25 @@ pub fn run(options: &Options) -> anyhow::Result<Report> {
     let (source, generate_s) = match &cached {
         Some(dir) => {
             progress(format_args!(
-                "using the cold-start cache's device home {}",
+                "using the cached device home {}",
                 dir.display()
             ));
             copy_dir(dir, &home)?;
-            (format!("cold-start cache ({})", dir.display()), None)
+            (format!("cache ({})", dir.display()), None)
         }
         None => {
+            let dir = generated_cache(docs)?;
             progress(format_args!(
-                "no complete cold-start cache for {docs} checks: generating a device (not timed)"
+                "no complete cache for {docs} checks: generating a device into {} (not timed)",
+                dir.display()
             ));
+            let _ = std::fs::remove_dir_all(&dir);
             let started = Instant::now();
-            drop(Device::create(&home, 0, docs)?);
-            (
-                "generated".to_owned(),
-                Some(started.elapsed().as_secs_f64()),
-            )
+            drop(Device::create(&dir.join("device"), 0, docs)?);
+            let generate_s = started.elapsed().as_secs_f64();
+            std::fs::write(dir.join("complete"), "")?;
+            copy_dir(&dir.join("device"), &home)?;
+            ("generated".to_owned(), Some(generate_s))
         }
     };
     // A cache written by an older build is migrated here, not in the timed export (migration
@@ -83,17 +92,28 @@ pub fn run(options: &Options) -> anyhow::Result<Report> {
         "exporting with {} (child process)",
         binary.display()
     ));
-    let child = export_child(&binary, &home, &out_dir.join("checks.csv"))?;
+    let child = export_child(
+        &binary,
+        &home,
+        format,
+        &out_dir.join(format!("checks.{format}")),
+    )?;
 
     progress(format_args!(
         "exporting again with export_to in this process"
     ));
-    let in_process = out_dir.join("in-process.csv");
+    let in_process = out_dir.join(format!("in-process.{format}"));
     let started = Instant::now();
     let summary: ExportSummary = {
         let store = Store::open(&home)?;
         let mut file = std::fs::File::create(&in_process)?;
-        export_to(&store, Format::Csv, &mut file)?
+        export_to(
+            &store,
+            format,
+            &RecordFilter::default(),
+            Lang::En,
+            &mut file,
+        )?
     };
     let export_to_s = started.elapsed().as_secs_f64();
     let in_process_bytes = std::fs::metadata(&in_process)?.len();
@@ -111,7 +131,9 @@ pub fn run(options: &Options) -> anyhow::Result<Report> {
             summary.rows
         );
     }
-    if in_process_bytes != child.output_bytes {
+    // An XLSX records when it was made (docProps/core.xml), so its compressed size may
+    // differ by a few bytes between two runs.
+    if format != Format::Xlsx && in_process_bytes != child.output_bytes {
         bail!(
             "the CLI wrote {} bytes, export_to {in_process_bytes}",
             child.output_bytes
@@ -119,6 +141,7 @@ pub fn run(options: &Options) -> anyhow::Result<Report> {
     }
 
     let mut report = Report::new("export", docs, 1);
+    report.set("format", format.as_str(), "");
     report.set("source", source, "");
     if let Some(s) = generate_s {
         report.set_f("generate_s", s, 1, "s (not timed)");
@@ -134,7 +157,7 @@ pub fn run(options: &Options) -> anyhow::Result<Report> {
         "wall_s",
         child.wall_s,
         3,
-        "s (`fieldsync export --format csv --out FILE`, spawn to exit)",
+        "s (`fieldsync export --format F --out FILE`, spawn to exit)",
     );
     report.set("rows", summary.rows, "checks");
     report.set_f(
@@ -143,7 +166,7 @@ pub fn run(options: &Options) -> anyhow::Result<Report> {
         0,
         "",
     );
-    report.set("output_bytes", child.output_bytes, "B (CSV, with BOM)");
+    report.set("output_bytes", child.output_bytes, "B");
     report.set_f(
         "bytes_per_row",
         child.output_bytes as f64 / summary.rows.max(1) as f64,
@@ -179,7 +202,9 @@ pub fn run(options: &Options) -> anyhow::Result<Report> {
     let streamed = child.partial_sizes >= 3;
     report.at_most("wall_s", child.wall_s, 10.0, true);
     report.at_most("peak_rss_mb", child.peak_rss_mb, 150.0, true);
-    report.must("streamed", streamed);
+    if format != Format::Xlsx {
+        report.must("streamed", streamed);
+    }
     Ok(report)
 }
 
@@ -195,14 +220,26 @@ struct ChildExport {
     rows: Option<usize>,
 }
 
-/// Runs `fieldsync --home HOME export --format csv --out OUT` and samples it until it exits.
-fn export_child(binary: &Path, home: &Path, out: &Path) -> anyhow::Result<ChildExport> {
+/// Runs `fieldsync --home HOME export --format F --out OUT` and samples it until it exits.
+fn export_child(
+    binary: &Path,
+    home: &Path,
+    format: Format,
+    out: &Path,
+) -> anyhow::Result<ChildExport> {
     let name = out.file_name().context("output name")?.to_string_lossy();
     let started = Instant::now();
     let mut child = Command::new(binary)
         .arg("--home")
         .arg(home)
-        .args(["export", "--format", "csv", "--out"])
+        .args([
+            "--lang",
+            "en",
+            "export",
+            "--format",
+            format.as_str(),
+            "--out",
+        ])
         .arg(out)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -285,18 +322,32 @@ fn cli_binary() -> anyhow::Result<PathBuf> {
     Ok(binary)
 }
 
-/// The cold-start cache's device home for `docs` checks, if that cache is complete.
-fn cache_device(docs: usize) -> anyhow::Result<Option<PathBuf>> {
+/// `target/bench-cache` beside the bench executable.
+fn cache_root() -> anyhow::Result<PathBuf> {
     let exe = std::env::current_exe()?;
     let target = exe
         .parent()
         .and_then(Path::parent)
         .context("the bench executable is not inside a target directory")?;
-    let cache = target
-        .join("bench-cache")
-        .join(format!("cold-start-{docs}"));
-    let device = cache.join("device");
-    Ok((cache.join("complete").is_file() && device.is_dir()).then_some(device))
+    Ok(target.join("bench-cache"))
+}
+
+/// Where a device generated here is kept for the next run: `bench-cache/export-N`.
+fn generated_cache(docs: usize) -> anyhow::Result<PathBuf> {
+    Ok(cache_root()?.join(format!("export-{docs}")))
+}
+
+/// A device home holding `docs` checks from a complete cache: the cold-start cache's
+/// device (the one that pushed every check), else one this scenario generated before.
+fn cache_device(docs: usize) -> anyhow::Result<Option<PathBuf>> {
+    let caches = [
+        cache_root()?.join(format!("cold-start-{docs}")),
+        generated_cache(docs)?,
+    ];
+    Ok(caches.into_iter().find_map(|cache| {
+        let device = cache.join("device");
+        (cache.join("complete").is_file() && device.is_dir()).then_some(device)
+    }))
 }
 
 /// Copies the directory tree `from` to `to`.

@@ -29,6 +29,8 @@ pub struct Options {
     pub max_s: u64,
     /// `--receive own`: devices ask only for changes to checks they hold.
     pub receive_own: bool,
+    /// `--format`: the export scenario's format.
+    pub export_format: fieldsync_schema::export::Format,
 }
 
 /// Prints a progress line on stderr (stdout is for the report).

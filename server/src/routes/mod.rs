@@ -4,6 +4,7 @@
 
 pub mod checks;
 pub mod enrol;
+pub mod export;
 pub mod health;
 pub mod record_query;
 pub mod reports;

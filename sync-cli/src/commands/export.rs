@@ -1,37 +1,53 @@
-//! `fieldsync export`: every check as CSV (for spreadsheets) or JSON, streamed by
-//! [`crate::export::export_to`] to a file or stdout.
+//! `fieldsync export`: the checks a filter covers as CSV, JSON, NDJSON, GeoJSON or XLSX,
+//! streamed by [`crate::export::export_to`] to a file or stdout.
 
 use std::fs::File;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal as _, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
+use anyhow::{Context as _, bail};
 use clap::Args;
+use fieldsync_schema::{Lang, RecordFilter};
 
+use super::export_filter::ExportFilter;
 use super::list::warn_unreadable;
 use super::open_store;
 use crate::export::{ExportSummary, Format, export_to};
+use crate::lang::pick;
 use crate::store::Store;
 
-// The command tests (`output_tests.rs`) reach the in-memory export through this module.
-#[cfg(test)]
-pub use crate::export::{FIXED_COLUMNS, field_columns, text_cell, to_csv, to_json};
-
-/// Export every check, sorted by observation time (UTC) then id.
+/// Export the checks (every live check, or those the filters select), sorted by
+/// observation time (UTC) then id.
+///
+/// Formats: `csv` (UTF-8 with BOM, one row per check, one column per form field), `json`
+/// (an array), `ndjson` (one check per line), `geojson` (one point per check with a
+/// location: the site's coordinates, else its `location` field; the others are counted on
+/// stderr), `xlsx` (a sheet per facility kind; Arabic and right to left with `--lang ar`).
 ///
 /// CSV and formulas: a text cell (site id and names, inspector, notes, reviewed by, text
 /// values) that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is written with a
 /// leading `'`, as OWASP recommends against CSV injection, so a spreadsheet shows
 /// `=HYPERLINK(...)` as text instead of running it. Numbers stay numbers (`-3.5` is not
-/// prefixed); JSON is never altered.
+/// prefixed); JSON, GeoJSON and XLSX (whose string cells never run) are never altered.
+///
+/// XLSX is binary: it is written to stdout only when stdout is not a terminal (a pipe or a
+/// redirect); on a terminal give `--out FILE`.
 #[derive(Debug, Args)]
 pub struct Export {
-    /// Output format.
-    #[arg(long, value_enum)]
+    /// Output format: csv, json, ndjson, geojson or xlsx.
+    #[arg(long, value_parser = parse_format)]
     pub format: Format,
     /// Output file; `-` or absent for stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Which checks to export.
+    #[command(flatten)]
+    pub filter: ExportFilter,
+}
+
+fn parse_format(text: &str) -> Result<Format, String> {
+    text.parse()
+        .map_err(|e: fieldsync_schema::export::UnknownFormat| e.to_string())
 }
 
 impl Export {
@@ -40,11 +56,28 @@ impl Export {
     /// # Errors
     /// Store failures, or the output cannot be written (a closed stdout pipe is not a
     /// failure).
-    pub fn run(self, home: &Path) -> anyhow::Result<()> {
+    pub fn run(self, home: &Path, lang: Lang) -> anyhow::Result<()> {
+        let filter = self.filter.to_filter(lang)?;
+        let to_stdout = self.out.as_deref().is_none_or(|p| p == Path::new("-"));
+        if to_stdout && self.format.is_binary() && io::stdout().is_terminal() {
+            bail!(
+                "{}",
+                pick(
+                    lang,
+                    "ملف XLSX ثنائي ولا يُعرض على الشاشة: استعمل --out FILE أو حوّل الخرج إلى ملف",
+                    "an XLSX file is binary and is not written to a terminal: give --out FILE, or redirect stdout to a file"
+                )
+            );
+        }
+        let job = Job {
+            format: self.format,
+            filter: &filter,
+            lang,
+        };
         let store = open_store(home)?;
         let summary = match self.out.as_deref().filter(|p| *p != Path::new("-")) {
             Some(path) => {
-                let summary = export_file(&store, self.format, path)
+                let summary = export_file(&store, &job, path)
                     .with_context(|| format!("exporting to {}", path.display()))?;
                 eprintln!(
                     "تم التصدير / exported {} checks to {}",
@@ -55,12 +88,28 @@ impl Export {
             }
             None => {
                 let mut stdout = Stdout::lock();
-                match export_to(&store, self.format, &mut stdout) {
+                match job.run(&store, &mut stdout) {
                     Err(_) if stdout.closed => return Ok(()),
                     other => other.context("exporting to stdout")?,
                 }
             }
         };
+        if summary.without_location > 0 {
+            eprintln!(
+                "{}",
+                pick(
+                    lang,
+                    &format!(
+                        "تنبيه: تفقدات بلا موقع (لا إحداثيات للموقع ولا حقل location) لم تُكتب في GeoJSON: {}",
+                        summary.without_location
+                    ),
+                    &format!(
+                        "warning: checks without a location (no site coordinates, no location field), not in the GeoJSON: {}",
+                        summary.without_location
+                    ),
+                )
+            );
+        }
         for (id, reason) in &summary.unreadable {
             warn_unreadable(id, reason);
         }
@@ -68,9 +117,22 @@ impl Export {
     }
 }
 
+/// One export's settings, as [`export_to`] takes them.
+struct Job<'a> {
+    format: Format,
+    filter: &'a RecordFilter,
+    lang: Lang,
+}
+
+impl Job<'_> {
+    fn run(&self, store: &Store, out: &mut (dyn Write + Send)) -> anyhow::Result<ExportSummary> {
+        export_to(store, self.format, self.filter, self.lang, out)
+    }
+}
+
 /// Exports to `path` through [`write_file`].
-fn export_file(store: &Store, format: Format, path: &Path) -> anyhow::Result<ExportSummary> {
-    write_file(path, |out| export_to(store, format, out))
+fn export_file(store: &Store, job: &Job<'_>, path: &Path) -> anyhow::Result<ExportSummary> {
+    write_file(path, |out| job.run(store, out))
 }
 
 /// Writes `path` with `write`. A regular file (or a new one) is written under a temporary
@@ -83,7 +145,7 @@ fn export_file(store: &Store, format: Format, path: &Path) -> anyhow::Result<Exp
 /// What `write` returns, or the file cannot be created, synced or renamed.
 pub(crate) fn write_file<T>(
     path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<T>,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> anyhow::Result<T>,
 ) -> anyhow::Result<T> {
     if path.symlink_metadata().is_ok_and(|m| !m.is_file()) {
         return write(&mut File::create(path)?);
@@ -136,16 +198,17 @@ fn plain(permissions: std::fs::Permissions) -> std::fs::Permissions {
 /// head`) already has what it wanted: the export stops at the first failed write and the
 /// command succeeds, as [`crate::output::print`] does for the other commands.
 pub(crate) struct Stdout {
-    inner: io::StdoutLock<'static>,
+    inner: io::Stdout,
     /// True once a write failed because the reader went away.
     pub(crate) closed: bool,
 }
 
 impl Stdout {
-    /// The process's stdout, locked.
+    /// The process's stdout (locked for each write: an XLSX export needs a writer it can
+    /// move to the library's thread-safe writer, and exports write 64 KiB at a time).
     pub(crate) fn lock() -> Self {
         Self {
-            inner: io::stdout().lock(),
+            inner: io::stdout(),
             closed: false,
         }
     }

@@ -9,6 +9,7 @@ pub mod delete;
 pub mod edit;
 pub mod enrol;
 pub mod export;
+pub mod export_filter;
 pub mod fetch;
 pub mod history;
 pub mod init;

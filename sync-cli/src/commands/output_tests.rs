@@ -32,15 +32,18 @@ fn csv_export_has_a_bom_and_parses_back_with_arabic_byte_exact() {
     };
     let early = early.record(&mut store).expect("early");
     let checks = store.db().checks().expect("checks").readable;
-    let bytes = export::to_csv(&checks).expect("csv");
+    let bytes = crate::export::to_csv(&checks).expect("csv");
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "BOM first");
     let mut reader = csv::Reader::from_reader(&bytes[3..]);
     let header = reader.headers().expect("header").clone();
-    let fixed: Vec<&str> = header.iter().take(export::FIXED_COLUMNS.len()).collect();
-    assert_eq!(fixed, export::FIXED_COLUMNS);
-    let n = export::FIXED_COLUMNS.len();
+    let fixed: Vec<&str> = header
+        .iter()
+        .take(crate::export::fixed_columns().len())
+        .collect();
+    assert_eq!(fixed, crate::export::fixed_columns());
+    let n = fixed.len();
     assert_eq!(&header[n], "operating");
-    assert_eq!(header.len(), n + export::field_columns().len());
+    assert_eq!(header.len(), n + crate::export::field_columns().len());
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
     let col = |name: &str| header.iter().position(|h| h == name).expect(name);
     assert_eq!(rows.len(), 2);
@@ -65,7 +68,7 @@ fn csv_export_has_a_bom_and_parses_back_with_arabic_byte_exact() {
     assert_eq!(&rows[1][col("review_state")], "received");
 
     let json: serde_json::Value =
-        serde_json::from_slice(&export::to_json(&checks).expect("json")).expect("parse");
+        serde_json::from_slice(&crate::export::to_json(&checks).expect("json")).expect("parse");
     assert_eq!(json[1]["site"]["name_ar"], "مخبز الأمل");
     assert_eq!(json[1]["conflicts"], serde_json::json!([]));
 }
@@ -94,7 +97,7 @@ fn csv_text_cells_cannot_run_as_formulas_and_numbers_stay_numbers() {
     };
     other.record(&mut store).expect("record");
     let checks = store.db().checks().expect("checks").readable;
-    let bytes = export::to_csv(&checks).expect("csv");
+    let bytes = crate::export::to_csv(&checks).expect("csv");
     let mut reader = csv::Reader::from_reader(&bytes[3..]);
     let header = reader.headers().expect("header").clone();
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
@@ -116,7 +119,7 @@ fn csv_text_cells_cannot_run_as_formulas_and_numbers_stay_numbers() {
         assert_eq!(rows[row][col(name)].as_bytes(), want.as_bytes(), "{name}");
     }
     for (text, want) in [("-5", "'-5"), ("5", "5"), ("a=b", "a=b"), ("", "")] {
-        assert_eq!(export::text_cell(text), want);
+        assert_eq!(crate::export::text_cell(text), want);
     }
 }
 
@@ -201,8 +204,9 @@ fn export_to_a_file_keeps_its_permissions_and_leaves_no_partial_file() {
     Export {
         format: Format::Csv,
         out: Some(out.clone()),
+        filter: Default::default(),
     }
-    .run(home.path())
+    .run(home.path(), fieldsync_schema::Lang::En)
     .expect("export");
     let mode = std::fs::metadata(&out)
         .expect("exported")
