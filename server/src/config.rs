@@ -66,6 +66,11 @@ pub struct Config {
         default_value_t = DEFAULT_SHUTDOWN_GRACE_SECS
     )]
     pub shutdown_grace_secs: u64,
+    /// Largest database file in bytes (rounded down to whole pages); a sync round that would
+    /// grow it beyond gets a 507 and nothing of it is kept, exactly as when the disk is full.
+    /// 0 (the default) sets no limit but the disk's.
+    #[arg(long, env = "FIELDSYNC_MAX_DB_BYTES", default_value_t = 0)]
+    pub max_db_bytes: u64,
 }
 
 impl Config {
@@ -79,6 +84,7 @@ impl Config {
             max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
             request_timeout_secs: DEFAULT_REQUEST_TIMEOUT_SECS,
             shutdown_grace_secs: DEFAULT_SHUTDOWN_GRACE_SECS,
+            max_db_bytes: 0,
         }
     }
 
@@ -109,6 +115,7 @@ mod tests {
         expected.max_document_bytes = parsed.max_document_bytes;
         expected.request_timeout_secs = parsed.request_timeout_secs;
         expected.shutdown_grace_secs = parsed.shutdown_grace_secs;
+        expected.max_db_bytes = parsed.max_db_bytes;
         assert_eq!(parsed, expected);
         let custom = Config::try_parse_from([
             "fieldsync-server",

@@ -9,6 +9,7 @@
 //! - [`sync`]: the server side of the batched sync protocol, independent of HTTP.
 //! - [`store`]: the [`store::Store`] trait and its SQLite implementation.
 //! - [`error`]: [`error::ApiError`], the JSON error responses.
+//! - [`cli`], [`admin`]: the command line: serving, `backup` and `restore`.
 //!
 //! Data flow of a sync round: the handler decodes the JSON [`fieldsync_schema::wire::SyncRequest`],
 //! then on the blocking pool [`sync::sync_round`] opens one write transaction, applies each
@@ -27,6 +28,8 @@
 //! store handle) until the shutdown closes it; deploy behind a reverse proxy with a header
 //! timeout when that matters.
 
+pub mod admin;
+pub mod cli;
 pub mod config;
 pub mod error;
 pub mod extract;

@@ -51,6 +51,7 @@ use fieldsync_schema::{CheckId, CheckRecord, RecordFilter};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use super::group_commit::GroupWriter;
+use super::lock::DataLock;
 use super::sqlite_write::Batch;
 use super::{
     CheckFilter, LinkCounts, Quarantined, Store, StoreError, StoredDoc, SyncBatch, Walked,
@@ -66,6 +67,8 @@ const MAX_IDLE_READERS: usize = 4;
 /// The SQLite store: one writer connection and a small pool of readers.
 #[derive(Debug)]
 pub struct SqliteStore {
+    /// Held while the store is open: no restore, no second server on this directory.
+    _lock: DataLock,
     path: PathBuf,
     writer: GroupWriter,
     readers: Mutex<Vec<Connection>>,
@@ -84,11 +87,13 @@ impl SqliteStore {
             path: data_dir.to_owned(),
             source,
         })?;
+        let lock = DataLock::acquire(data_dir)?;
         let path = data_dir.join(DB_FILE);
         let mut writer = migrations::open(&path)?;
         migrations::migrate(&mut writer, &path)?;
         let actor = server_actor(&mut writer)?;
         Ok(Self {
+            _lock: lock,
             path,
             writer: GroupWriter::new(writer),
             readers: Mutex::new(Vec::new()),
@@ -99,6 +104,26 @@ impl SqliteStore {
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Caps the database file at `max_bytes` (whole pages; 0 lifts the cap) with SQLite's
+    /// `max_page_count` on the writer connection: beyond it writes fail with `SQLITE_FULL`,
+    /// as on a full disk, and the round is answered 507. A cap below the current size keeps
+    /// the current size (SQLite never shrinks the limit below the file).
+    ///
+    /// # Errors
+    /// A database error.
+    pub fn limit_size(&self, max_bytes: u64) -> Result<(), StoreError> {
+        self.writer.with_conn(&mut |conn| {
+            let page_size: u64 = conn.pragma_query_value(None, "page_size", |r| r.get(0))?;
+            let pages = if max_bytes == 0 {
+                u64::from(u32::MAX - 1)
+            } else {
+                (max_bytes / page_size.max(1)).max(1)
+            };
+            conn.pragma_update(None, "max_page_count", pages)?;
+            Ok(())
+        })
     }
 
     /// Runs `f` on a reader connection, returning it to the pool afterwards.

@@ -337,7 +337,7 @@ fn put_state(
 
 #[cfg(test)]
 #[path = "validation_tests.rs"]
-mod validation_tests;
+pub(crate) mod validation_tests;
 
 #[cfg(test)]
 #[path = "prepared_tests.rs"]
