@@ -245,7 +245,15 @@ impl Device {
     /// # Errors
     /// The sync failed.
     pub fn sync(&self, server: &TestServer) -> Result<String> {
-        let out = self.run(&["sync", "--server", &server.url()])?;
+        self.sync_url(&server.url())
+    }
+
+    /// Syncs with the server at `url` (a server run as a process, or a proxy in front).
+    ///
+    /// # Errors
+    /// The sync failed.
+    pub fn sync_url(&self, url: &str) -> Result<String> {
+        let out = self.run(&["sync", "--server", url])?;
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         if !out.status.success() {
             bail!("{}: sync failed ({}):\n{stderr}", self.name, out.status);

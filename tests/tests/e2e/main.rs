@@ -1,8 +1,10 @@
 //! End-to-end suites: the real server on 127.0.0.1:0 and real CLI devices as processes.
 
 mod harness;
+mod process;
 
 mod api_errors;
+mod backup;
 mod desk;
 mod fetch;
 mod input;
