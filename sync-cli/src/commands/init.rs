@@ -8,9 +8,11 @@ use fieldsync_schema::Role;
 use fieldsync_schema::wire::Receive;
 
 use super::check_name;
+use super::reset::{guard_unsynced, lost_note};
 use crate::store::{NewIdentity, Store};
 
-/// Create the local store for this device and user (refused if it already exists).
+/// Create the local store for this device and user. An existing store is replaced only
+/// when the server has acknowledged everything in it, or with --force.
 #[derive(Debug, Args)]
 pub struct Init {
     /// Your name, recorded as the author of every check and change you make (1 to 200
@@ -30,6 +32,11 @@ pub struct Init {
     /// supervisor].
     #[arg(long, value_enum)]
     pub receive: Option<ReceiveArg>,
+    /// Replace an existing store even if it holds checks the server has not acknowledged
+    /// (they are lost). Without it, an existing store is replaced only when everything in
+    /// it is synced.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Which checks a device receives (see [`fieldsync_schema::wire::Receive`]).
@@ -95,11 +102,22 @@ impl Init {
     /// Creates the store and prints where it is.
     ///
     /// # Errors
-    /// An empty, over-long or multi-line name, a malformed server URL, or a store that already exists.
+    /// An empty, over-long or multi-line name, a malformed server URL, or an existing store
+    /// with unsynced checks (without `--force`).
     pub fn run(self, home: &Path) -> anyhow::Result<()> {
         let name = check_name("--inspector", &self.inspector)?;
         let server = self.server.as_deref().map(check_server_url).transpose()?;
         let identity = NewIdentity::generate(name, self.role.into(), server);
+        let replaced = Store::exists(home);
+        let lost = guard_unsynced(home, self.force, "init")?;
+        if replaced {
+            Store::remove(home)
+                .with_context(|| format!("removing the old store in {}", home.display()))?;
+            eprintln!(
+                "تم استبدال المخزن السابق / the previous store was replaced{}",
+                lost_note(lost)
+            );
+        }
         let store = Store::init(home, &identity)
             .with_context(|| format!("initialising the store in {}", home.display()))?;
         let receive = self.receive.unwrap_or(self.role.default_receive());

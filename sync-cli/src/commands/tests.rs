@@ -337,6 +337,7 @@ fn init_refuses_a_multi_line_or_over_long_inspector_name() {
             role: init::UserRole::Inspector,
             server: None,
             receive: None,
+            force: false,
         };
         let msg = format!("{:#}", init.run(home.path()).expect_err("refused"));
         assert!(msg.contains("--inspector") && msg.contains(needle), "{msg}");

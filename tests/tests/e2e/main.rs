@@ -8,6 +8,7 @@ mod backup;
 mod desk;
 mod fetch;
 mod input;
+mod local_data;
 mod offline;
 mod resolutions;
 mod restore;
