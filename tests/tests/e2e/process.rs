@@ -118,6 +118,11 @@ impl ServerProcess {
         }
     }
 
+    /// The next log line, if one comes within `timeout` (`None` also when the log ended).
+    pub fn next_log_line(&self, timeout: Duration) -> Option<String> {
+        self.log.recv_timeout(timeout).ok()
+    }
+
     /// Log lines received so far that contain `needle` (drains them).
     pub fn drain_log(&self, needle: &str) -> Vec<String> {
         self.log.try_iter().filter(|l| l.contains(needle)).collect()
