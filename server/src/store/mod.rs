@@ -369,6 +369,14 @@ pub trait SyncBatch {
         state: &PeerState,
     ) -> Result<(), StoreError>;
 
+    /// Forgets every device's sync state for `check` (a cache: the next exchange with each
+    /// device starts afresh and carries whatever either side lacks). Used when the stored
+    /// document was found corrupt and is rebuilt from the devices.
+    ///
+    /// # Errors
+    /// A database error.
+    fn forget_sync_states(&mut self, check: CheckId) -> Result<(), StoreError>;
+
     /// Keeps a refused message.
     ///
     /// # Errors

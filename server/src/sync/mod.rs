@@ -346,3 +346,7 @@ mod prepared_tests;
 #[cfg(test)]
 #[path = "records_tests.rs"]
 mod records_tests;
+
+#[cfg(test)]
+#[path = "corrupt_tests.rs"]
+mod corrupt_tests;

@@ -5,6 +5,7 @@ mod process;
 
 mod api_errors;
 mod backup;
+mod corrupt;
 mod desk;
 mod fetch;
 mod input;
