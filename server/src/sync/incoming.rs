@@ -112,7 +112,7 @@ pub(super) fn receive(
     let message = decode(round, incoming)?;
     let (mut doc, seq, state) = match load_doc(batch, check)? {
         Loaded::Missing => (CheckDoc::empty(), None, stored(batch, round, check)?),
-        Loaded::Doc(doc, seq) => (doc, Some(seq), stored(batch, round, check)?),
+        Loaded::Doc(doc, seq) => (*doc, Some(seq), stored(batch, round, check)?),
         // Rebuilt from the devices: no state is trusted, so this device is asked for
         // everything it has, and every other device offers its part at its next exchange.
         Loaded::Corrupt(seq) => {
@@ -237,7 +237,7 @@ enum Loaded {
     /// Nothing: a check new to the server.
     Missing,
     /// The document and its `seq`.
-    Doc(CheckDoc, u64),
+    Doc(Box<CheckDoc>, u64),
     /// A row whose bytes fail their checksum and do not load (damaged on disk): its `seq`.
     Corrupt(u64),
 }
@@ -259,7 +259,7 @@ fn load_doc(batch: &mut dyn SyncBatch, check: CheckId) -> Result<Loaded, Refusal
             if !stored.verified {
                 tracing::warn!(%check, seq = stored.seq, "stored document does not match its checksum but loads; using it");
             }
-            Ok(Loaded::Doc(doc, stored.seq))
+            Ok(Loaded::Doc(Box::new(doc), stored.seq))
         }
         Err(err) => {
             tracing::error!(
