@@ -34,6 +34,15 @@ impl DataLock {
             .truncate(false)
             .write(true)
             .open(&path)
+            .or_else(|err| {
+                // A read-only data directory: a lock on a read-only handle still excludes
+                // a restore (which needs the directory writable anyway).
+                if read_only(&err) {
+                    File::open(&path)
+                } else {
+                    Err(err)
+                }
+            })
             .map_err(|source| StoreError::Lock {
                 path: path.clone(),
                 source,
@@ -51,6 +60,14 @@ impl DataLock {
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// True for the errors of a directory or file system the process cannot write.
+pub(crate) fn read_only(err: &std::io::Error) -> bool {
+    matches!(
+        err.kind(),
+        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+    )
 }
 
 #[cfg(test)]

@@ -73,6 +73,8 @@ pub struct SqliteStore {
     writer: GroupWriter,
     readers: Mutex<Vec<Connection>>,
     actor: ActorId,
+    /// Opened read-only (see [`SqliteStore::is_read_only`]).
+    read_only: bool,
 }
 
 impl SqliteStore {
@@ -89,16 +91,34 @@ impl SqliteStore {
         })?;
         let lock = DataLock::acquire(data_dir)?;
         let path = data_dir.join(DB_FILE);
-        let mut writer = migrations::open(&path)?;
-        migrations::migrate(&mut writer, &path)?;
-        let actor = server_actor(&mut writer)?;
+        let (writer, actor, read_only) = match open_writable(&path) {
+            Ok((writer, actor)) => (writer, actor, false),
+            Err(err) if path.is_file() && err.storage_fault().is_some() => {
+                tracing::warn!(
+                    path = %path.display(),
+                    error = %err,
+                    "the database cannot be written: serving it read-only; sync rounds are \
+                     answered 503 until the directory is writable and the server restarted"
+                );
+                let (writer, actor) = open_read_only(&path)?;
+                (writer, actor, true)
+            }
+            Err(err) => return Err(err),
+        };
         Ok(Self {
             _lock: lock,
             path,
             writer: GroupWriter::new(writer),
             readers: Mutex::new(Vec::new()),
             actor,
+            read_only,
         })
+    }
+
+    /// True when the data directory could not be written at start: reads are served, every
+    /// sync round fails with a storage fault (503).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// The database file.
@@ -134,6 +154,7 @@ impl SqliteStore {
         let idle = lock(&self.readers).pop();
         let conn = match idle {
             Some(conn) => conn,
+            None if self.read_only => migrations::open_read_only(&self.path)?,
             None => migrations::open_reader(&self.path)?,
         };
         let result = f(&conn);
@@ -149,6 +170,41 @@ impl SqliteStore {
 /// rolled back when it unwound, so the connection is still consistent.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Opens, migrates and reads the actor of a writable database.
+fn open_writable(path: &Path) -> Result<(Connection, ActorId), StoreError> {
+    let mut writer = migrations::open(path)?;
+    if writer.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+        // SQLite opened a write-protected file read-only without an error.
+        return Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY),
+            Some(format!("{} is write-protected", path.display())),
+        )));
+    }
+    migrations::migrate(&mut writer, path)?;
+    let actor = server_actor(&mut writer)?;
+    Ok((writer, actor))
+}
+
+/// Opens a database the process cannot write: it must be at this binary's schema and hold
+/// a server actor already.
+fn open_read_only(path: &Path) -> Result<(Connection, ActorId), StoreError> {
+    let conn = migrations::open_read_only(path)?;
+    migrations::check_current(&conn, path)?;
+    let hex: String = conn
+        .query_row("SELECT value FROM meta WHERE key = 'actor'", [], |r| {
+            r.get(0)
+        })
+        .map_err(|e| StoreError::Corrupt {
+            what: "meta.actor".into(),
+            detail: format!("not readable in the read-only database: {e}"),
+        })?;
+    let actor = hex.parse::<ActorId>().map_err(|e| StoreError::Corrupt {
+        what: "meta.actor".into(),
+        detail: format!("{hex:?} is not a hex actor id: {e}"),
+    })?;
+    Ok((conn, actor))
 }
 
 /// Reads the server's actor id from `meta`, creating it on first start.

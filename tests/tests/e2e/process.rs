@@ -50,7 +50,21 @@ impl ServerProcess {
     /// # Errors
     /// The process did not start or exited before printing its address (its log is given).
     pub fn start(data: &Path, extra: &[&str]) -> Result<Self> {
-        let mut child = Command::new(server_binary())
+        Self::start_as(data, extra, None)
+    }
+
+    /// As [`ServerProcess::start`], run as user `uid` (and its group) when given: a test
+    /// running as root uses an unprivileged user to meet file permissions as a server would.
+    ///
+    /// # Errors
+    /// As [`ServerProcess::start`].
+    pub fn start_as(data: &Path, extra: &[&str], uid: Option<u32>) -> Result<Self> {
+        let mut command = Command::new(server_binary());
+        if let Some(uid) = uid {
+            use std::os::unix::process::CommandExt as _;
+            command.uid(uid).gid(uid);
+        }
+        let mut child = command
             .arg("--data")
             .arg(data)
             .args(["--listen", "127.0.0.1:0", "--log", "fieldsync_server=info"])

@@ -1,6 +1,6 @@
 //! Fault injection with real processes: the server and the CLI are killed with `kill -9` at
 //! random points, connections are cut mid-request and mid-response and requests duplicated
-//! and replayed out of order, the server's disk fills up; after each fault the stores open,
+//! and replayed out of order, the server's disk fills up or its data directory is read-only; after each fault the stores open,
 //! nothing acknowledged or confirmed is lost, the next sync completes and nothing is stored
 //! twice. Each fault prints one summary line (iterations, changes written, changes found,
 //! lost = 0) on stderr.
@@ -20,5 +20,6 @@ mod cli_kill;
 mod connection;
 mod disk;
 mod proxy;
+mod read_only;
 mod server_kill;
 mod support;
