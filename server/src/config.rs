@@ -71,6 +71,38 @@ pub struct Config {
     /// 0 (the default) sets no limit but the disk's.
     #[arg(long, env = "FIELDSYNC_MAX_DB_BYTES", default_value_t = 0)]
     pub max_db_bytes: u64,
+    /// SQLite's `synchronous` level for the server's writes. Only `full` keeps every
+    /// acknowledged round through a power cut; `normal` exists to measure what `full` costs
+    /// (BENCHMARKS.md) and may lose the last acknowledged rounds on a power cut (not on a
+    /// crash of the server alone). Hidden from `--help` for that reason.
+    #[arg(
+        long,
+        env = "FIELDSYNC_SQLITE_SYNCHRONOUS",
+        value_enum,
+        default_value_t = Synchronous::Full,
+        hide = true
+    )]
+    pub sqlite_synchronous: Synchronous,
+}
+
+/// SQLite's `synchronous` level for the writer ([`Config::sqlite_synchronous`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Synchronous {
+    /// Every commit waits for the disk: acknowledged rounds survive a power cut.
+    Full,
+    /// With WAL, commits do not wait for the disk (checkpoints do): faster, and the last
+    /// commits may be lost on a power cut.
+    Normal,
+}
+
+impl Synchronous {
+    /// The pragma value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Synchronous::Full => "FULL",
+            Synchronous::Normal => "NORMAL",
+        }
+    }
 }
 
 impl Config {
@@ -85,6 +117,7 @@ impl Config {
             request_timeout_secs: DEFAULT_REQUEST_TIMEOUT_SECS,
             shutdown_grace_secs: DEFAULT_SHUTDOWN_GRACE_SECS,
             max_db_bytes: 0,
+            sqlite_synchronous: Synchronous::Full,
         }
     }
 
@@ -116,6 +149,7 @@ mod tests {
         expected.request_timeout_secs = parsed.request_timeout_secs;
         expected.shutdown_grace_secs = parsed.shutdown_grace_secs;
         expected.max_db_bytes = parsed.max_db_bytes;
+        expected.sqlite_synchronous = parsed.sqlite_synchronous;
         assert_eq!(parsed, expected);
         let custom = Config::try_parse_from([
             "fieldsync-server",

@@ -41,6 +41,7 @@ impl AppState {
     pub fn open(config: &Config) -> Result<Self, StoreError> {
         let store = SqliteStore::open(&config.data)?;
         store.limit_size(config.max_db_bytes)?;
+        store.set_synchronous(config.sqlite_synchronous)?;
         Ok(Self::new(Arc::new(store), config))
     }
 

@@ -4,6 +4,16 @@
 //! One database file, `<data>/fieldsync.db` (plus SQLite's `-wal` and `-shm`), created with
 //! its directory on first start. Schema changes are the numbered files in
 //! `server/migrations/`, applied at start-up; a database newer than the binary is refused.
+//! `<data>/fieldsync.lock` is held (`flock`) while the store is open ([`super::lock`]): a
+//! second server or a restore on the same directory is refused. A directory the server
+//! cannot write is opened read-only: reads are served, every round fails with a storage
+//! fault (503). `--max-db-bytes` caps the file (`max_page_count`; beyond it, 507).
+//!
+//! ## Damage
+//! `documents.checksum` is the SHA-256 of `bytes`. Bytes that fail it are never sent as they
+//! are; if they do not load either, the round that meets them rebuilds the document from the
+//! device's changes and forgets every device's sync state for it
+//! ([`super::SyncBatch::forget_sync_states`]), so each device sends what the server lacks.
 //!
 //! ## Tables
 //! | table | key | holds |
@@ -142,6 +152,24 @@ impl SqliteStore {
                 (max_bytes / page_size.max(1)).max(1)
             };
             conn.pragma_update(None, "max_page_count", pages)?;
+            Ok(())
+        })
+    }
+
+    /// Sets the writer's `synchronous` level (default `FULL`; see
+    /// [`crate::config::Config::sqlite_synchronous`]).
+    ///
+    /// # Errors
+    /// A database error.
+    pub fn set_synchronous(&self, level: crate::config::Synchronous) -> Result<(), StoreError> {
+        if level != crate::config::Synchronous::Full {
+            tracing::warn!(
+                level = level.as_str(),
+                "synchronous is not FULL: acknowledged rounds may be lost on a power cut"
+            );
+        }
+        self.writer.with_conn(&mut |conn| {
+            conn.pragma_update(None, "synchronous", level.as_str())?;
             Ok(())
         })
     }
