@@ -29,8 +29,9 @@ pub const DEFAULT_SHUTDOWN_GRACE_SECS: u64 = 10;
     about = "The fieldsync sync server."
 )]
 pub struct Config {
-    /// Directory holding the database (`fieldsync.db`); created if missing.
-    #[arg(long, env = "FIELDSYNC_DATA", default_value = DEFAULT_DATA)]
+    /// Directory holding the database (`fieldsync.db`); created if missing. Also the data
+    /// directory of every admin subcommand (before or after it).
+    #[arg(long, global = true, env = "FIELDSYNC_DATA", default_value = DEFAULT_DATA)]
     pub data: PathBuf,
     /// Address to listen on, `host:port`; port 0 picks a free port.
     #[arg(long, env = "FIELDSYNC_LISTEN", default_value = DEFAULT_LISTEN)]
@@ -66,6 +67,43 @@ pub struct Config {
         default_value_t = DEFAULT_SHUTDOWN_GRACE_SECS
     )]
     pub shutdown_grace_secs: u64,
+    /// Largest database file in bytes (rounded down to whole pages); a sync round that would
+    /// grow it beyond gets a 507 and nothing of it is kept, exactly as when the disk is full.
+    /// 0 (the default) sets no limit but the disk's.
+    #[arg(long, env = "FIELDSYNC_MAX_DB_BYTES", default_value_t = 0)]
+    pub max_db_bytes: u64,
+    /// SQLite's `synchronous` level for the server's writes. Only `full` keeps every
+    /// acknowledged round through a power cut; `normal` exists to measure what `full` costs
+    /// (BENCHMARKS.md) and may lose the last acknowledged rounds on a power cut (not on a
+    /// crash of the server alone). Hidden from `--help` for that reason.
+    #[arg(
+        long,
+        env = "FIELDSYNC_SQLITE_SYNCHRONOUS",
+        value_enum,
+        default_value_t = Synchronous::Full,
+        hide = true
+    )]
+    pub sqlite_synchronous: Synchronous,
+}
+
+/// SQLite's `synchronous` level for the writer ([`Config::sqlite_synchronous`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Synchronous {
+    /// Every commit waits for the disk: acknowledged rounds survive a power cut.
+    Full,
+    /// With WAL, commits do not wait for the disk (checkpoints do): faster, and the last
+    /// commits may be lost on a power cut.
+    Normal,
+}
+
+impl Synchronous {
+    /// The pragma value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Synchronous::Full => "FULL",
+            Synchronous::Normal => "NORMAL",
+        }
+    }
 }
 
 impl Config {
@@ -79,6 +117,8 @@ impl Config {
             max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
             request_timeout_secs: DEFAULT_REQUEST_TIMEOUT_SECS,
             shutdown_grace_secs: DEFAULT_SHUTDOWN_GRACE_SECS,
+            max_db_bytes: 0,
+            sqlite_synchronous: Synchronous::Full,
         }
     }
 
@@ -109,6 +149,8 @@ mod tests {
         expected.max_document_bytes = parsed.max_document_bytes;
         expected.request_timeout_secs = parsed.request_timeout_secs;
         expected.shutdown_grace_secs = parsed.shutdown_grace_secs;
+        expected.max_db_bytes = parsed.max_db_bytes;
+        expected.sqlite_synchronous = parsed.sqlite_synchronous;
         assert_eq!(parsed, expected);
         let custom = Config::try_parse_from([
             "fieldsync-server",

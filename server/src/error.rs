@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use fieldsync_schema::CheckId;
 use fieldsync_schema::wire::ErrorBody;
 
-use crate::store::StoreError;
+use crate::store::{StorageFault, StoreError};
 
 /// An error answered to the client.
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +64,16 @@ pub enum ApiError {
         message: String,
         /// The check concerned, if any.
         check: Option<CheckId>,
+    },
+    /// 507 `insufficient_storage` (disk full) or 503 `unavailable` (the database cannot be
+    /// written): nothing of the request was kept; the client keeps its changes and retries
+    /// later. The client is told which, never the database's own text (that is logged).
+    #[error("storage fault {fault:?}: {detail}")]
+    Storage {
+        /// Which fault.
+        fault: StorageFault,
+        /// The store's error, for the log.
+        detail: String,
     },
     /// 500 `internal`: logged with its detail; the client gets a generic message.
     #[error("internal error: {0}")]
@@ -164,6 +174,7 @@ impl ApiError {
                 message.clone(),
                 *check,
             ),
+            Self::Storage { fault, .. } => storage_parts(*fault),
             Self::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -179,6 +190,28 @@ impl ApiError {
                 (*status, status_code(*status), message, None)
             }
         }
+    }
+}
+
+/// The response to a storage fault: the status, code and a message the client can act on.
+fn storage_parts(fault: StorageFault) -> (StatusCode, &'static str, String, Option<CheckId>) {
+    match fault {
+        StorageFault::Full => (
+            StatusCode::INSUFFICIENT_STORAGE,
+            "insufficient_storage",
+            "the server's disk is full: nothing of this request was kept; keep your changes \
+             and sync again later"
+                .to_owned(),
+            None,
+        ),
+        StorageFault::Unavailable => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the server cannot write its database now (read-only or failing storage): nothing \
+             of this request was kept; keep your changes and sync again later"
+                .to_owned(),
+            None,
+        ),
     }
 }
 
@@ -209,6 +242,7 @@ pub fn status_code(status: StatusCode) -> &'static str {
         502 => "bad_gateway",
         503 => "unavailable",
         504 => "gateway_timeout",
+        507 => "insufficient_storage",
         _ if status.is_client_error() => "client_error",
         _ => "server_error",
     }
@@ -237,7 +271,13 @@ fn default_message(status: StatusCode) -> String {
 
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
-        Self::Internal(err.to_string())
+        match err.storage_fault() {
+            Some(fault) => Self::Storage {
+                fault,
+                detail: err.to_string(),
+            },
+            None => Self::Internal(err.to_string()),
+        }
     }
 }
 
@@ -245,6 +285,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match &self {
             Self::Internal(detail) => tracing::error!(detail = %detail, "request failed"),
+            Self::Storage { fault, detail } => {
+                tracing::error!(?fault, detail = %detail, "request refused: storage fault");
+            }
             Self::Status { status, message } if status.is_server_error() => {
                 tracing::error!(status = %status, detail = %message, "request failed");
             }
@@ -363,6 +406,30 @@ mod tests {
             assert_eq!((s, c), (status, code));
             assert_eq!(message, GENERIC_SERVER_ERROR);
         }
+    }
+
+    #[test]
+    fn storage_faults_are_507_and_503_with_a_message_and_no_database_text() {
+        let failure = |code| {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(code),
+                Some("database or disk is full at page 7".into()),
+            ))
+        };
+        let full = ApiError::from(failure(rusqlite::ffi::SQLITE_FULL));
+        let (status, code, message, _) = full.parts();
+        assert_eq!((status.as_u16(), code), (507, "insufficient_storage"));
+        assert!(message.contains("disk is full") && !message.contains("page 7"));
+        let read_only = ApiError::from(failure(rusqlite::ffi::SQLITE_READONLY));
+        let (status, code, message, _) = read_only.parts();
+        assert_eq!((status.as_u16(), code), (503, "unavailable"));
+        assert!(message.contains("cannot write"), "{message}");
+        let commit = ApiError::from(StoreError::CommitFailed {
+            cause: Some(StorageFault::Full),
+        });
+        assert_eq!(commit.parts().0.as_u16(), 507);
+        let other = ApiError::from(StoreError::CommitFailed { cause: None });
+        assert_eq!(other.parts().0.as_u16(), 500);
     }
 
     #[test]

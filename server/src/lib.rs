@@ -10,7 +10,9 @@
 //! - [`store`]: the [`store::Store`] trait and its SQLite implementation.
 //! - [`error`]: [`error::ApiError`], the JSON error responses.
 //! - [`auth`]: users, devices, enrolment, bearer tokens, roles, the server's authority over
-//!   incoming changes, and the audit log; [`admin`]: the admin subcommands.
+//!   incoming changes, and the audit log.
+//! - [`cli`], [`admin`]: the command line: serving, and the admin subcommands (`backup`,
+//!   `restore`, `user`, `device`, `audit`).
 //!
 //! Data flow of a sync round: the handler decodes the JSON [`fieldsync_schema::wire::SyncRequest`],
 //! then on the blocking pool [`sync::sync_round`] opens one write transaction, applies each
@@ -31,6 +33,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod error;
 pub mod extract;

@@ -40,6 +40,8 @@ impl AppState {
     /// The store could not be opened or migrated (see [`SqliteStore::open`]).
     pub fn open(config: &Config) -> Result<Self, StoreError> {
         let store = SqliteStore::open(&config.data)?;
+        store.limit_size(config.max_db_bytes)?;
+        store.set_synchronous(config.sqlite_synchronous)?;
         Ok(Self::new(Arc::new(store), config))
     }
 

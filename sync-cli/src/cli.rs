@@ -83,6 +83,12 @@ pub enum Command {
     History(commands::history::History),
     /// Delete a check, keeping a tombstone (supervisors only).
     Delete(commands::delete::Delete),
+    /// Write a consistent copy of the local store to a file.
+    Backup(commands::backup::Backup),
+    /// Replace the local store with a backup (refused while checks are unsynced).
+    Restore(commands::backup::Restore),
+    /// Delete the local store (refused while checks are unsynced, unless --force).
+    Reset(commands::reset::Reset),
 }
 
 impl Cli {
@@ -115,6 +121,9 @@ impl Cli {
             Command::Resolve(c) => c.run(&home),
             Command::History(c) => c.run(&home),
             Command::Delete(c) => c.run(&home),
+            Command::Backup(c) => c.run(&home),
+            Command::Restore(c) => c.run(&home),
+            Command::Reset(c) => c.run(&home),
         }
     }
 }

@@ -12,14 +12,14 @@
 //! A group is committed at the latest after [`MAX_GROUP`] rounds, so a steady stream of
 //! arrivals cannot postpone a commit forever.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use rusqlite::Connection;
 
-use super::StoreError;
+use super::{StorageFault, StoreError};
 
 /// Most rounds sharing one transaction.
 pub(crate) const MAX_GROUP: usize = 64;
@@ -37,8 +37,14 @@ struct Group {
     members: usize,
     /// Incremented at every commit attempt; a round waits for the generation it joined to end.
     generation: u64,
-    /// Generations whose commit failed (rolled back).
-    failed: BTreeSet<u64>,
+    /// Generations whose commit failed (rolled back), with the storage fault behind it.
+    failed: BTreeMap<u64, Option<StorageFault>>,
+    /// The first storage fault a round of the open transaction met (disk full, read-only).
+    fault: Option<StorageFault>,
+    /// A round failed and its savepoint could not be rolled back (or SQLite rolled the
+    /// whole transaction back, as it may after `SQLITE_FULL` or an I/O error): the open
+    /// transaction must not be committed.
+    broken: bool,
 }
 
 /// The single writer connection, shared by rounds with group commit.
@@ -59,7 +65,9 @@ impl GroupWriter {
                 open: false,
                 members: 0,
                 generation: 0,
-                failed: BTreeSet::new(),
+                failed: BTreeMap::new(),
+                fault: None,
+                broken: false,
             }),
             committed: Condvar::new(),
             waiting: AtomicUsize::new(0),
@@ -84,8 +92,16 @@ impl GroupWriter {
             group.conn.execute_batch("BEGIN IMMEDIATE")?;
             group.open = true;
             group.members = 0;
+            group.fault = None;
+            group.broken = false;
         }
-        let result = run_savepoint(&group.conn, work);
+        let (result, intact) = run_savepoint(&group.conn, work);
+        if let Err(err) = &result
+            && let Some(fault) = err.storage_fault()
+        {
+            group.fault.get_or_insert(fault);
+        }
+        group.broken |= !intact || group.conn.is_autocommit();
         group.members += 1;
         let joined = group.generation;
         if self.waiting.load(Ordering::SeqCst) == 0 || group.members >= MAX_GROUP {
@@ -98,20 +114,36 @@ impl GroupWriter {
                 .wait(group)
                 .unwrap_or_else(PoisonError::into_inner);
         }
-        if group.failed.contains(&joined) {
-            return Err(StoreError::CommitFailed);
+        if let Some(cause) = group.failed.get(&joined) {
+            return Err(StoreError::CommitFailed { cause: *cause });
         }
         result
     }
 
+    /// Runs `f` on the writer connection between rounds (configuration pragmas).
+    ///
+    /// # Errors
+    /// `f`'s error.
+    pub(crate) fn with_conn(
+        &self,
+        f: &mut dyn FnMut(&Connection) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        f(&lock(&self.group).conn)
+    }
+
     /// Commits the open transaction (rolling back if the commit fails) and wakes its members.
     fn commit(&self, group: &mut MutexGuard<'_, Group>) -> Result<(), StoreError> {
-        let outcome = group.conn.execute_batch("COMMIT");
-        if outcome.is_err() {
+        let outcome = if group.broken {
+            Err(StoreError::CommitFailed { cause: group.fault })
+        } else {
+            group.conn.execute_batch("COMMIT").map_err(StoreError::from)
+        };
+        if let Err(err) = &outcome {
             // The transaction may still be open after a failed COMMIT (e.g. SQLITE_BUSY).
             let _ = group.conn.execute_batch("ROLLBACK");
+            let cause = group.fault.or_else(|| err.storage_fault());
             let generation = group.generation;
-            group.failed.insert(generation);
+            group.failed.insert(generation, cause);
             while group.failed.len() > REMEMBERED_FAILURES {
                 group.failed.pop_first();
             }
@@ -119,23 +151,34 @@ impl GroupWriter {
         group.open = false;
         group.generation += 1;
         self.committed.notify_all();
-        outcome.map_err(StoreError::from)
+        outcome
     }
 }
 
 /// Runs `work` inside a savepoint: released on success, rolled back on error or panic.
+/// The flag is false when the savepoint could not be released or rolled back: the open
+/// transaction may then hold part of this round and must not be committed.
 fn run_savepoint(
     conn: &Connection,
     work: &mut dyn FnMut(&Connection) -> Result<(), StoreError>,
-) -> Result<(), StoreError> {
-    conn.execute_batch("SAVEPOINT round")?;
+) -> (Result<(), StoreError>, bool) {
+    if let Err(err) = conn.execute_batch("SAVEPOINT round") {
+        return (Err(err.into()), false);
+    }
     let result =
         catch_unwind(AssertUnwindSafe(|| work(conn))).unwrap_or_else(|_| Err(StoreError::Panicked));
-    match &result {
-        Ok(()) => conn.execute_batch("RELEASE round")?,
-        Err(_) => conn.execute_batch("ROLLBACK TO round; RELEASE round")?,
+    match result {
+        Ok(()) => match conn.execute_batch("RELEASE round") {
+            Ok(()) => (Ok(()), true),
+            Err(err) => (Err(err.into()), false),
+        },
+        Err(err) => {
+            let intact = conn
+                .execute_batch("ROLLBACK TO round; RELEASE round")
+                .is_ok();
+            (Err(err), intact)
+        }
     }
-    result
 }
 
 /// Locks a mutex, recovering it after a panic elsewhere (panics in rounds are caught and

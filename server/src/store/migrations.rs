@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{M, Migrations, SchemaVersion};
 
 use super::StoreError;
@@ -58,6 +58,80 @@ pub(crate) fn open_reader(path: &Path) -> Result<Connection, StoreError> {
     conn.busy_timeout(Duration::from_secs(5)).map_err(fail)?;
     conn.pragma_update(None, "query_only", "ON").map_err(fail)?;
     Ok(conn)
+}
+
+/// Opens `path` read-only, for a data directory the server cannot write: through SQLite's
+/// shared memory when the `-wal`/`-shm` files are there (a server was killed: the WAL may
+/// hold committed changes), else as an immutable file (a clean stop left no WAL, and with
+/// a read-only directory nothing can change it).
+pub(crate) fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
+    let fail = |source| StoreError::Open {
+        path: path.to_owned(),
+        source,
+    };
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_URI
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let readable = |conn: Connection| -> rusqlite::Result<Connection> {
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+        Ok(conn)
+    };
+    let shared = Connection::open_with_flags(path, flags).and_then(readable);
+    let conn = match shared {
+        Ok(conn) => conn,
+        Err(err) if wal_file(path).exists() => return Err(fail(err)),
+        Err(_) => {
+            let uri = format!("file:{}?immutable=1", uri_path(path));
+            Connection::open_with_flags(uri, flags)
+                .and_then(readable)
+                .map_err(fail)?
+        }
+    };
+    conn.busy_timeout(Duration::from_secs(5)).map_err(fail)?;
+    Ok(conn)
+}
+
+/// The `-wal` file beside `path`.
+fn wal_file(path: &Path) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push("-wal");
+    name.into()
+}
+
+/// `path` for a `file:` URI: the characters a URI path gives meaning to, escaped.
+fn uri_path(path: &Path) -> String {
+    path.to_string_lossy()
+        .chars()
+        .map(|c| match c {
+            '%' => "%25".to_owned(),
+            '?' => "%3f".to_owned(),
+            '#' => "%23".to_owned(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// Checks that a database opened read-only is at this binary's schema (it cannot be
+/// migrated).
+pub(crate) fn check_current(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let found: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        })?;
+    let found = usize::try_from(found).unwrap_or(0);
+    if found == latest_version() {
+        return Ok(());
+    }
+    Err(StoreError::Corrupt {
+        what: format!("database {}", path.display()),
+        detail: format!(
+            "it is read-only and at schema version {found}, but this fieldsync-server needs \
+             version {}: make the data directory writable so it can be migrated",
+            latest_version()
+        ),
+    })
 }
 
 /// Brings the database to the latest schema, refusing one newer than this binary.

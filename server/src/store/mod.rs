@@ -7,6 +7,7 @@
 //! ([`crate::AppState::run`]). [`SqliteStore`] is the only implementation today.
 
 mod group_commit;
+pub mod lock;
 mod migrations;
 pub mod records;
 mod sqlite;
@@ -28,6 +29,11 @@ pub use sqlite::{DB_FILE, SqliteStore, open_connection};
 use crate::auth::audit::NewAudit;
 use crate::auth::directory::{DirectoryError, Enrolment};
 use crate::auth::{Identity, Registry};
+
+/// The schema version (`user_version`) this binary writes: the number of migrations.
+pub fn schema_version() -> usize {
+    migrations::latest_version()
+}
 
 /// Why a store operation failed. Variants carry what happened; none of their text is ever
 /// sent to a client (see [`crate::error::ApiError`]).
@@ -75,10 +81,31 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     /// The transaction holding this round's changes failed to commit and was rolled back.
     #[error("the database could not commit this round; nothing of it was kept")]
-    CommitFailed,
+    CommitFailed {
+        /// The storage fault that made the commit fail, if it was one.
+        cause: Option<StorageFault>,
+    },
     /// The round panicked (a bug); its changes were rolled back.
     #[error("internal error while processing the round; nothing of it was kept")]
     Panicked,
+    /// Another process (a running server, a restore) holds the data directory's lock.
+    #[error(
+        "data directory {dir} is in use by another fieldsync-server process (it holds {lock}); \
+         stop it first",
+        lock = lock::LOCK_FILE
+    )]
+    Locked {
+        /// The data directory.
+        dir: PathBuf,
+    },
+    /// The data directory's lock file could not be opened or locked.
+    #[error("cannot lock {path}: {source}")]
+    Lock {
+        /// The lock file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
     /// A stored value does not have the shape the store wrote (hand-edited or damaged file).
     #[error("corrupt stored data for {what}: {detail}")]
     Corrupt {
@@ -87,6 +114,43 @@ pub enum StoreError {
         /// What is wrong with it.
         detail: String,
     },
+}
+
+/// A storage condition the client can do nothing about but wait: the disk is full, or the
+/// database cannot be written (read-only file system or directory, I/O error, lock held too
+/// long). The round was rolled back; the device keeps its changes and retries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageFault {
+    /// No space left (`SQLITE_FULL`: a full disk or the `--max-db-pages` limit).
+    Full,
+    /// The database cannot be written now (`SQLITE_READONLY`, `SQLITE_CANTOPEN`,
+    /// `SQLITE_IOERR`, `SQLITE_BUSY` after the busy timeout, `SQLITE_PERM`).
+    Unavailable,
+}
+
+impl StoreError {
+    /// The storage fault behind this error, if it is one (see [`StorageFault`]).
+    pub fn storage_fault(&self) -> Option<StorageFault> {
+        use rusqlite::ErrorCode;
+        let sqlite = match self {
+            Self::Sqlite(err) | Self::Open { source: err, .. } => err,
+            Self::CommitFailed { cause } => return *cause,
+            _ => return None,
+        };
+        let rusqlite::Error::SqliteFailure(failure, _) = sqlite else {
+            return None;
+        };
+        match failure.code {
+            ErrorCode::DiskFull => Some(StorageFault::Full),
+            ErrorCode::ReadOnly
+            | ErrorCode::CannotOpen
+            | ErrorCode::SystemIoFailure
+            | ErrorCode::DatabaseBusy
+            | ErrorCode::DatabaseLocked
+            | ErrorCode::PermissionDenied => Some(StorageFault::Unavailable),
+            _ => None,
+        }
+    }
 }
 
 /// A stored document: the whole Automerge `save()` output and its change sequence.
@@ -334,6 +398,14 @@ pub trait SyncBatch {
         check: CheckId,
         state: &PeerState,
     ) -> Result<(), StoreError>;
+
+    /// Forgets every device's sync state for `check` (a cache: the next exchange with each
+    /// device starts afresh and carries whatever either side lacks). Used when the stored
+    /// document was found corrupt and is rebuilt from the devices.
+    ///
+    /// # Errors
+    /// A database error.
+    fn forget_sync_states(&mut self, check: CheckId) -> Result<(), StoreError>;
 
     /// Keeps a refused message.
     ///

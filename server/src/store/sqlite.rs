@@ -4,6 +4,16 @@
 //! One database file, `<data>/fieldsync.db` (plus SQLite's `-wal` and `-shm`), created with
 //! its directory on first start. Schema changes are the numbered files in
 //! `server/migrations/`, applied at start-up; a database newer than the binary is refused.
+//! `<data>/fieldsync.lock` is held (`flock`) while the store is open ([`super::lock`]): a
+//! second server or a restore on the same directory is refused. A directory the server
+//! cannot write is opened read-only: reads are served, every round fails with a storage
+//! fault (503). `--max-db-bytes` caps the file (`max_page_count`; beyond it, 507).
+//!
+//! ## Damage
+//! `documents.checksum` is the SHA-256 of `bytes`. Bytes that fail it are never sent as they
+//! are; if they do not load either, the round that meets them rebuilds the document from the
+//! device's changes and forgets every device's sync state for it
+//! ([`super::SyncBatch::forget_sync_states`]), so each device sends what the server lacks.
 //!
 //! ## Tables
 //! | table | key | holds |
@@ -51,6 +61,7 @@ use fieldsync_schema::{CheckId, CheckRecord, RecordFilter};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use super::group_commit::GroupWriter;
+use super::lock::DataLock;
 use super::sqlite_write::Batch;
 use super::{
     CheckFilter, LinkCounts, Quarantined, Store, StoreError, StoredDoc, SyncBatch, Walked,
@@ -68,10 +79,14 @@ const MAX_IDLE_READERS: usize = 4;
 /// The SQLite store: one writer connection and a small pool of readers.
 #[derive(Debug)]
 pub struct SqliteStore {
+    /// Held while the store is open: no restore, no second server on this directory.
+    _lock: DataLock,
     path: PathBuf,
     writer: GroupWriter,
     readers: Mutex<Vec<Connection>>,
     actor: ActorId,
+    /// Opened read-only (see [`SqliteStore::is_read_only`]).
+    read_only: bool,
 }
 
 impl SqliteStore {
@@ -86,21 +101,79 @@ impl SqliteStore {
             path: data_dir.to_owned(),
             source,
         })?;
+        let lock = DataLock::acquire(data_dir)?;
         let path = data_dir.join(DB_FILE);
-        let mut writer = migrations::open(&path)?;
-        migrations::migrate(&mut writer, &path)?;
-        let actor = server_actor(&mut writer)?;
+        let (writer, actor, read_only) = match open_writable(&path) {
+            Ok((writer, actor)) => (writer, actor, false),
+            Err(err) if path.is_file() && err.storage_fault().is_some() => {
+                tracing::warn!(
+                    path = %path.display(),
+                    error = %err,
+                    "the database cannot be written: serving it read-only; sync rounds are \
+                     answered 503 until the directory is writable and the server restarted"
+                );
+                let (writer, actor) = open_read_only(&path)?;
+                (writer, actor, true)
+            }
+            Err(err) => return Err(err),
+        };
         Ok(Self {
+            _lock: lock,
             path,
             writer: GroupWriter::new(writer),
             readers: Mutex::new(Vec::new()),
             actor,
+            read_only,
         })
+    }
+
+    /// True when the data directory could not be written at start: reads are served, every
+    /// sync round fails with a storage fault (503).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Caps the database file at `max_bytes` (whole pages; 0 lifts the cap) with SQLite's
+    /// `max_page_count` on the writer connection: beyond it writes fail with `SQLITE_FULL`,
+    /// as on a full disk, and the round is answered 507. A cap below the current size keeps
+    /// the current size (SQLite never shrinks the limit below the file).
+    ///
+    /// # Errors
+    /// A database error.
+    pub fn limit_size(&self, max_bytes: u64) -> Result<(), StoreError> {
+        self.writer.with_conn(&mut |conn| {
+            let page_size: u64 = conn.pragma_query_value(None, "page_size", |r| r.get(0))?;
+            let pages = if max_bytes == 0 {
+                u64::from(u32::MAX - 1)
+            } else {
+                (max_bytes / page_size.max(1)).max(1)
+            };
+            conn.pragma_update(None, "max_page_count", pages)?;
+            Ok(())
+        })
+    }
+
+    /// Sets the writer's `synchronous` level (default `FULL`; see
+    /// [`crate::config::Config::sqlite_synchronous`]).
+    ///
+    /// # Errors
+    /// A database error.
+    pub fn set_synchronous(&self, level: crate::config::Synchronous) -> Result<(), StoreError> {
+        if level != crate::config::Synchronous::Full {
+            tracing::warn!(
+                level = level.as_str(),
+                "synchronous is not FULL: acknowledged rounds may be lost on a power cut"
+            );
+        }
+        self.writer.with_conn(&mut |conn| {
+            conn.pragma_update(None, "synchronous", level.as_str())?;
+            Ok(())
+        })
     }
 
     /// Runs `f` on a reader connection, returning it to the pool afterwards.
@@ -111,6 +184,7 @@ impl SqliteStore {
         let idle = lock(&self.readers).pop();
         let conn = match idle {
             Some(conn) => conn,
+            None if self.read_only => migrations::open_read_only(&self.path)?,
             None => migrations::open_reader(&self.path)?,
         };
         let result = f(&conn);
@@ -126,6 +200,41 @@ impl SqliteStore {
 /// rolled back when it unwound, so the connection is still consistent.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Opens, migrates and reads the actor of a writable database.
+fn open_writable(path: &Path) -> Result<(Connection, ActorId), StoreError> {
+    let mut writer = migrations::open(path)?;
+    if writer.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+        // SQLite opened a write-protected file read-only without an error.
+        return Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY),
+            Some(format!("{} is write-protected", path.display())),
+        )));
+    }
+    migrations::migrate(&mut writer, path)?;
+    let actor = server_actor(&mut writer)?;
+    Ok((writer, actor))
+}
+
+/// Opens a database the process cannot write: it must be at this binary's schema and hold
+/// a server actor already.
+fn open_read_only(path: &Path) -> Result<(Connection, ActorId), StoreError> {
+    let conn = migrations::open_read_only(path)?;
+    migrations::check_current(&conn, path)?;
+    let hex: String = conn
+        .query_row("SELECT value FROM meta WHERE key = 'actor'", [], |r| {
+            r.get(0)
+        })
+        .map_err(|e| StoreError::Corrupt {
+            what: "meta.actor".into(),
+            detail: format!("not readable in the read-only database: {e}"),
+        })?;
+    let actor = hex.parse::<ActorId>().map_err(|e| StoreError::Corrupt {
+        what: "meta.actor".into(),
+        detail: format!("{hex:?} is not a hex actor id: {e}"),
+    })?;
+    Ok((conn, actor))
 }
 
 /// Reads the server's actor id from `meta`, creating it on first start.

@@ -157,6 +157,14 @@ impl SyncBatch for Batch<'_> {
         Ok(())
     }
 
+    fn forget_sync_states(&mut self, check: CheckId) -> Result<(), StoreError> {
+        self.tx.execute(
+            "DELETE FROM sync_states WHERE check_id = ?1",
+            [check.to_string()],
+        )?;
+        Ok(())
+    }
+
     fn quarantine(&mut self, entry: &Quarantined) -> Result<(), StoreError> {
         let received_at = if entry.received_at.is_empty() {
             now()

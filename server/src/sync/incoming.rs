@@ -11,8 +11,7 @@ use fieldsync_schema::wire::DocMessage;
 use fieldsync_schema::{Catalog, Check, CheckDoc, CheckId, CheckRecord, LinkSource, Violation};
 
 use super::{
-    FORBIDDEN, INTERNAL, INVALID_CHECK, MALFORMED_MESSAGE, Round, TOO_LARGE, put_state,
-    stored_state,
+    FORBIDDEN, INVALID_CHECK, MALFORMED_MESSAGE, Round, TOO_LARGE, put_state, stored_state,
 };
 use crate::auth::DEFAULT_TEAM;
 use crate::auth::audit::{self, NewAudit};
@@ -24,7 +23,7 @@ use crate::store::{DocRecord, Sent, StoreError, SyncBatch};
 pub(super) enum Refusal {
     /// The message is refused; the round goes on. `message` names the check and the problem.
     Reject {
-        /// Stable code ([`MALFORMED_MESSAGE`], [`INVALID_CHECK`], [`INTERNAL`]).
+        /// Stable code ([`MALFORMED_MESSAGE`], [`INVALID_CHECK`], [`super::INTERNAL`]).
         code: &'static str,
         /// Human-readable reason.
         message: String,
@@ -43,7 +42,7 @@ impl From<StoreError> for Refusal {
 /// refused whatever the store holds.
 #[derive(Debug, Clone)]
 pub(super) struct Rejected {
-    /// Stable code ([`MALFORMED_MESSAGE`], [`INVALID_CHECK`], [`TOO_LARGE`], [`INTERNAL`]).
+    /// Stable code ([`MALFORMED_MESSAGE`], [`INVALID_CHECK`], [`TOO_LARGE`], [`super::INTERNAL`]).
     pub(super) code: &'static str,
     /// Human-readable reason naming the check.
     pub(super) message: String,
@@ -118,12 +117,20 @@ pub(super) fn receive(
         };
     }
     let message = decode(round, incoming)?;
-    let (mut doc, seq) = load_doc(batch, check)?;
+    let (mut doc, seq, state) = match load_doc(batch, check)? {
+        Loaded::Missing => (CheckDoc::empty(), None, stored(batch, round, check)?),
+        Loaded::Doc(doc, seq) => (*doc, Some(seq), stored(batch, round, check)?),
+        // Rebuilt from the devices: no state is trusted, so this device is asked for
+        // everything it has, and every other device offers its part at its next exchange.
+        Loaded::Corrupt(seq) => {
+            batch.forget_sync_states(check)?;
+            (CheckDoc::empty(), Some(seq), State::new())
+        }
+    };
     let team = match seq {
         Some(_) => Some(visible_team(batch, round, check)?),
         None => None,
     };
-    let state = stored_state(batch, round.device, check, round.cursor)?;
     let known = Known {
         stored: seq.is_some(),
         team: team.as_deref(),
@@ -326,22 +333,46 @@ fn record_authority(
     Ok(())
 }
 
-/// The stored document and its `seq`, or an empty one for a check the server does not have.
-fn load_doc(batch: &mut dyn SyncBatch, check: CheckId) -> Result<(CheckDoc, Option<u64>), Refusal> {
+/// What the store holds for a check.
+enum Loaded {
+    /// Nothing: a check new to the server.
+    Missing,
+    /// The document and its `seq`.
+    Doc(Box<CheckDoc>, u64),
+    /// A row whose bytes fail their checksum and do not load (damaged on disk): its `seq`.
+    Corrupt(u64),
+}
+
+/// The stored sync state of the round's device for `check`.
+fn stored(batch: &mut dyn SyncBatch, round: &Round<'_>, check: CheckId) -> Result<State, Refusal> {
+    Ok(stored_state(batch, round.device, check, round.cursor)?)
+}
+
+/// Loads the stored document of `check`. Bytes that fail their checksum are still tried
+/// (a damaged checksum column leaves good bytes); bytes that do not load are reported with
+/// the check id and the document is rebuilt from what devices send ([`receive`]).
+fn load_doc(batch: &mut dyn SyncBatch, check: CheckId) -> Result<Loaded, Refusal> {
     let Some(stored) = batch.load(check)? else {
-        return Ok((CheckDoc::empty(), None));
+        return Ok(Loaded::Missing);
     };
-    let doc = CheckDoc::load(&stored.bytes).map_err(|err| {
-        tracing::error!(%check, error = %err, "stored document does not load");
-        reject(
-            INTERNAL,
-            format!(
-                "check {check} cannot be processed by the server; the message was kept and \
-                 the operator can see why in the server log"
-            ),
-        )
-    })?;
-    Ok((doc, Some(stored.seq)))
+    match CheckDoc::load(&stored.bytes) {
+        Ok(doc) => {
+            if !stored.verified {
+                tracing::warn!(%check, seq = stored.seq, "stored document does not match its checksum but loads; using it");
+            }
+            Ok(Loaded::Doc(Box::new(doc), stored.seq))
+        }
+        Err(err) => {
+            tracing::error!(
+                %check,
+                seq = stored.seq,
+                verified = stored.verified,
+                error = %err,
+                "stored document is corrupt: rebuilding it from the devices' changes"
+            );
+            Ok(Loaded::Corrupt(stored.seq))
+        }
+    }
 }
 
 /// Reads a changed document back as a check, validates it against its form version and the

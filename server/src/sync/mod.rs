@@ -422,7 +422,7 @@ fn put_state(
 
 #[cfg(test)]
 #[path = "validation_tests.rs"]
-mod validation_tests;
+pub(crate) mod validation_tests;
 
 #[cfg(test)]
 #[path = "prepared_tests.rs"]
@@ -431,3 +431,7 @@ mod prepared_tests;
 #[cfg(test)]
 #[path = "records_tests.rs"]
 mod records_tests;
+
+#[cfg(test)]
+#[path = "corrupt_tests.rs"]
+mod corrupt_tests;

@@ -16,7 +16,7 @@ use fieldsync_schema::{
 use super::{Limits, sync_round};
 use crate::store::{CheckFilter, SqliteStore, Store};
 
-pub(super) fn ana() -> Author {
+pub(crate) fn ana() -> Author {
     Author {
         name: "ana".into(),
         device: "ana-device".into(),
@@ -25,7 +25,7 @@ pub(super) fn ana() -> Author {
 }
 
 /// A bakery check with `fields`, made with bakery form v2.
-pub(super) fn bakery(fields: &[(&str, FieldValue)]) -> CheckDoc {
+pub(crate) fn bakery(fields: &[(&str, FieldValue)]) -> CheckDoc {
     let new = NewCheck {
         id: CheckId::new(),
         kind: FacilityKind::Bakery,
@@ -63,7 +63,7 @@ fn raw_manual_link(doc: &mut CheckDoc, number: &str) {
     am.commit();
 }
 
-pub(super) fn message(doc: &mut CheckDoc) -> DocMessage {
+pub(crate) fn message(doc: &mut CheckDoc) -> DocMessage {
     let mut state = automerge::sync::State::new();
     prime(&mut state);
     let check = doc.id().expect("id");
@@ -78,7 +78,7 @@ pub(super) fn message(doc: &mut CheckDoc) -> DocMessage {
     }
 }
 
-pub(super) fn request(messages: Vec<DocMessage>) -> SyncRequest {
+pub(crate) fn request(messages: Vec<DocMessage>) -> SyncRequest {
     SyncRequest {
         device: DeviceInfo {
             id: "ana-device".into(),

@@ -8,9 +8,11 @@ use fieldsync_schema::Role;
 use fieldsync_schema::wire::{EnrolRequest, EnrolResponse, Receive};
 
 use super::check_name;
+use super::reset::{guard_unsynced, lost_note};
 use crate::store::{NewIdentity, Store};
 
-/// Create the local store for this device and user (refused if it already exists).
+/// Create the local store for this device and user. An existing store is replaced only
+/// when the server has acknowledged everything in it, or with --force.
 #[derive(Debug, Args)]
 pub struct Init {
     /// Your name, recorded as the author of every check and change you make (1 to 200
@@ -35,6 +37,11 @@ pub struct Init {
     /// Needs `--server`.
     #[arg(long, value_name = "CODE", requires = "server")]
     pub enrol: Option<String>,
+    /// Replace an existing store even if it holds checks the server has not acknowledged
+    /// (they are lost). Without it, an existing store is replaced only when everything in
+    /// it is synced.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Which checks a device receives (see [`fieldsync_schema::wire::Receive`]).
@@ -114,15 +121,18 @@ impl Init {
     /// Creates the store and prints where it is.
     ///
     /// # Errors
-    /// An empty, over-long or multi-line name, a malformed server URL, or a store that already exists.
+    /// An empty, over-long or multi-line name, a malformed server URL, or an existing store
+    /// with unsynced checks (without `--force`).
     pub fn run(self, home: &Path) -> anyhow::Result<()> {
         let server = self.server.as_deref().map(check_server_url).transpose()?;
+        let replaced = Store::exists(home);
         let (identity, enrolled) = match (&self.enrol, &server) {
             (Some(code), Some(server)) => {
-                if home.join(crate::store::DB_FILE).is_file() {
+                // The code is spent by the exchange: refuse before it, not after.
+                if replaced && !self.force {
                     bail!(
                         "a fieldsync store already exists in {}: enrol it with `fieldsync enrol \
-                         {code}` instead (it keeps its data)",
+                         {code}` instead (it keeps its data), or replace it with --force",
                         home.display()
                     );
                 }
@@ -134,6 +144,15 @@ impl Init {
                 (NewIdentity::generate(name, self.role.into(), server), None)
             }
         };
+        let lost = guard_unsynced(home, self.force, "init")?;
+        if replaced {
+            Store::remove(home)
+                .with_context(|| format!("removing the old store in {}", home.display()))?;
+            eprintln!(
+                "تم استبدال المخزن السابق / the previous store was replaced{}",
+                lost_note(lost)
+            );
+        }
         let store = Store::init(home, &identity)
             .with_context(|| format!("initialising the store in {}", home.display()))?;
         if let Some(answer) = &enrolled {

@@ -3,6 +3,7 @@
 //! Convention: machine-readable results go to stdout (`record` prints only the new id,
 //! `--json` prints only JSON); human messages go to stderr.
 
+pub mod backup;
 pub mod comment;
 pub mod conflicts;
 pub mod delete;
@@ -18,6 +19,7 @@ pub mod list;
 pub mod record;
 pub mod record_filter;
 pub mod report;
+pub mod reset;
 pub mod resolutions;
 pub mod resolve;
 pub mod review;

@@ -338,6 +338,7 @@ fn init_refuses_a_multi_line_or_over_long_inspector_name() {
             server: None,
             receive: None,
             enrol: None,
+            force: false,
         };
         let msg = format!("{:#}", init.run(home.path()).expect_err("refused"));
         assert!(msg.contains("--inspector") && msg.contains(needle), "{msg}");

@@ -33,6 +33,7 @@
 //!   file whose `user_version` is newer than this build knows is refused, never touched.
 
 mod documents;
+mod files;
 mod index;
 mod meta;
 mod token;
@@ -45,6 +46,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
 pub use documents::{Checks, StoredCheck, heads_text};
+pub use files::{BackupSummary, check_backup};
 pub use meta::{Meta, NewIdentity};
 
 /// The store's file name inside the home directory.

@@ -10,7 +10,6 @@ use automerge::transaction::Transactable as _;
 use automerge::{ObjType, ROOT, ReadDoc as _};
 use fieldsync_schema::{Author, CheckDoc, LinkDecision, ReviewState, Role};
 use fieldsync_server::auth::audit;
-use fieldsync_server::store::Store as _;
 use fieldsync_sync_cli::store::Store;
 
 use crate::auth::{audit_actions, record};
@@ -298,9 +297,11 @@ fn a_change_forged_under_another_devices_actor_is_refused_and_the_rest_syncs() -
         .to_owned();
     sync_said(&ana, &server)?;
     sara.sync(&server)?;
-    let server_actor = fieldsync_server::store::SqliteStore::open(server.data_dir())?
-        .server_actor()
-        .to_hex_string();
+    // Read beside the running server (which holds the data directory's lock).
+    let server_actor: String = fieldsync_server::store::open_connection(server.data_dir())?
+        .query_row("SELECT value FROM meta WHERE key = 'actor'", [], |r| {
+            r.get(0)
+        })?;
     let mut store = Store::open(sara.home())?;
     store.write(|db| -> Result<()> {
         let id = db.resolve(&linked)?;

@@ -25,6 +25,10 @@ use tokio::sync::oneshot;
 #[path = "harness_auth.rs"]
 mod auth;
 
+// `code_at` is used by the faults suite, which builds this harness too.
+#[allow(unused_imports)]
+pub use auth::{code_at, enrol_at, token_at};
+
 /// Path of the CLI binary built for these tests.
 pub fn cli_binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_fieldsync-under-test"))
@@ -266,7 +270,16 @@ impl Device {
     /// The sync failed.
     pub fn sync(&self, server: &TestServer) -> Result<String> {
         server.enrol(self)?;
-        let out = self.run(&["sync", "--server", &server.url()])?;
+        self.sync_url(&server.url())
+    }
+
+    /// Syncs with the server at `url` (a server run as a process, or a proxy in front); the
+    /// device must be enrolled there ([`auth::enrol_at`]).
+    ///
+    /// # Errors
+    /// The sync failed.
+    pub fn sync_url(&self, url: &str) -> Result<String> {
+        let out = self.run(&["sync", "--server", url])?;
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         if !out.status.success() {
             bail!("{}: sync failed ({}):\n{stderr}", self.name, out.status);

@@ -2,6 +2,8 @@
 //! on the test server's data directory (as `fieldsync-server user add` / `device enrol` do),
 //! and devices enrolled through the real CLI (`fieldsync enrol`).
 
+use std::path::Path;
+
 use anyhow::{Context, Result, bail};
 use fieldsync_server::auth::Identity;
 use fieldsync_server::auth::directory::{self, DEFAULT_CODE_TTL, DirectoryError, Enrolment};
@@ -53,22 +55,7 @@ impl TestServer {
     /// The server's database could not be opened or written, or `name` exists with another
     /// role.
     pub fn code_for(&self, name: &str, role: &str, team: Option<&str>) -> Result<String> {
-        let mut conn = open_connection(&self.dir)?;
-        let role = directory::parse_role(role)?;
-        match directory::add_user(&mut conn, name, role, team, DEFAULT_CODE_TTL) {
-            Ok(code) => Ok(code),
-            Err(DirectoryError::DuplicateUser(_)) => {
-                let known = directory::users(&conn)?;
-                if known.iter().any(|u| u.name == name && u.role != role) {
-                    bail!(
-                        "user {name} exists with another role than {}",
-                        role.as_str()
-                    );
-                }
-                Ok(directory::issue_code(&mut conn, name, DEFAULT_CODE_TTL)?)
-            }
-            Err(e) => Err(e.into()),
-        }
+        code_at(&self.dir, name, role, team)
     }
 
     /// A token for a new user `name` (role, team) and a device of theirs that writes as a
@@ -82,17 +69,7 @@ impl TestServer {
         role: &str,
         team: Option<&str>,
     ) -> Result<(String, Identity)> {
-        let code = self.code_for(name, role, team)?;
-        let actor = automerge::ActorId::random().to_hex_string();
-        let device = format!("{name}-raw-{}", &actor[..8]);
-        let mut conn = open_connection(&self.dir)?;
-        let request = Enrolment {
-            code: &code,
-            device: &device,
-            actor: &actor,
-            existing: None,
-        };
-        Ok(directory::enrol(&mut conn, &request)?)
+        token_at(&self.dir, name, role, team)
     }
 
     /// A token of a new device of a user with `role` in the default team (named after the
@@ -120,21 +97,81 @@ impl TestServer {
     /// # Errors
     /// The database could not be read, or the enrolment failed.
     pub fn enrol(&self, device: &Device) -> Result<()> {
-        let store = fieldsync_sync_cli::store::Store::open(device.home())?;
-        let meta = store.db().meta()?;
-        drop(store);
-        let conn = open_connection(&self.dir)?;
-        let registry = directory::registry(&conn)?;
-        let enrolled = registry
-            .get(&meta.actor.to_hex_string())
-            .is_some_and(|i| !i.revoked && i.device == meta.device_id);
-        if enrolled {
-            return Ok(());
-        }
-        let code = self.code_for(&meta.user, meta.role.as_str(), None)?;
-        device
-            .ok(&["enrol", "--server", &self.url(), &code])
-            .with_context(|| format!("enrolling {}", device.name))?;
-        Ok(())
+        enrol_at(&self.dir, &self.url(), device)
     }
+}
+
+/// A one-time enrolment code for user `name` on the server whose data directory is `dir`,
+/// adding the user with `role` and `team` (`None`: the default team) if missing.
+///
+/// # Errors
+/// The server's database could not be opened or written, or `name` exists with another
+/// role.
+pub fn code_at(dir: &Path, name: &str, role: &str, team: Option<&str>) -> Result<String> {
+    let mut conn = open_connection(dir)?;
+    let role = directory::parse_role(role)?;
+    match directory::add_user(&mut conn, name, role, team, DEFAULT_CODE_TTL) {
+        Ok(code) => Ok(code),
+        Err(DirectoryError::DuplicateUser(_)) => {
+            let known = directory::users(&conn)?;
+            if known.iter().any(|u| u.name == name && u.role != role) {
+                bail!(
+                    "user {name} exists with another role than {}",
+                    role.as_str()
+                );
+            }
+            Ok(directory::issue_code(&mut conn, name, DEFAULT_CODE_TTL)?)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Enrols `device` with the server at `url` whose data directory is `dir`, unless its
+/// device is already enrolled (and not revoked) there: adds its user with its name and
+/// role, issues a code and runs `fieldsync enrol --server URL CODE` on the device. For a
+/// server run in-process ([`TestServer::enrol`]) or as a child process.
+///
+/// # Errors
+/// The database could not be read, or the enrolment failed.
+pub fn enrol_at(dir: &Path, url: &str, device: &Device) -> Result<()> {
+    let store = fieldsync_sync_cli::store::Store::open(device.home())?;
+    let meta = store.db().meta()?;
+    drop(store);
+    let conn = open_connection(dir)?;
+    let registry = directory::registry(&conn)?;
+    let enrolled = registry
+        .get(&meta.actor.to_hex_string())
+        .is_some_and(|i| !i.revoked && i.device == meta.device_id);
+    if enrolled {
+        return Ok(());
+    }
+    let code = code_at(dir, &meta.user, meta.role.as_str(), None)?;
+    device
+        .ok(&["enrol", "--server", url, &code])
+        .with_context(|| format!("enrolling {}", device.name))?;
+    Ok(())
+}
+
+/// A token for a new user `name` (role, team) and a device of theirs that writes as a
+/// fresh actor, on the server whose data directory is `dir`: for raw HTTP requests.
+///
+/// # Errors
+/// As [`code_at`]; the enrolment was refused.
+pub fn token_at(
+    dir: &Path,
+    name: &str,
+    role: &str,
+    team: Option<&str>,
+) -> Result<(String, Identity)> {
+    let code = code_at(dir, name, role, team)?;
+    let actor = automerge::ActorId::random().to_hex_string();
+    let device = format!("{name}-raw-{}", &actor[..8]);
+    let mut conn = open_connection(dir)?;
+    let request = Enrolment {
+        code: &code,
+        device: &device,
+        actor: &actor,
+        existing: None,
+    };
+    Ok(directory::enrol(&mut conn, &request)?)
 }

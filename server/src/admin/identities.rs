@@ -246,5 +246,5 @@ fn parse_since(text: &str) -> anyhow::Result<String> {
 }
 
 #[cfg(test)]
-#[path = "admin_tests.rs"]
+#[path = "identities_tests.rs"]
 mod tests;

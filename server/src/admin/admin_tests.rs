@@ -1,0 +1,77 @@
+//! Backup while a store is open and writing, restore refused while it is open, and bad
+//! backups refused before anything is touched.
+
+use fieldsync_schema::FieldValue;
+
+use super::backup::backup;
+use super::restore::restore;
+use super::*;
+use crate::store::{DB_FILE, SqliteStore, Store as _};
+use crate::sync::validation_tests::{bakery, message, request};
+use crate::sync::{Limits, sync_round};
+
+/// Stores `n` new bakery checks in one round.
+fn store_checks(store: &SqliteStore, n: usize) {
+    let messages = (0..n)
+        .map(|_| message(&mut bakery(&[("operating", FieldValue::Bool(true))])))
+        .collect();
+    let response = sync_round(store, &request(messages), &Limits::default()).expect("round");
+    assert!(response.rejected.is_empty(), "{:?}", response.rejected);
+}
+
+#[test]
+fn a_backup_taken_while_the_store_is_open_is_consistent_and_restores() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let store = SqliteStore::open(&data).expect("open");
+    store_checks(&store, 3);
+    let out = dir.path().join("b.db");
+    let summary = backup(&data, &out).expect("backup while open");
+    assert_eq!((summary.checks, summary.latest_seq), (3, 3));
+    assert!(!dir.path().join("b.db.partial").exists());
+    store_checks(&store, 2);
+
+    let err = backup(&data, &out).expect_err("existing file");
+    assert!(err.to_string().contains("already exists"), "{err}");
+    let err = restore(&data, &out).expect_err("the store is open");
+    assert!(format!("{err:#}").contains("in use"), "{err:#}");
+
+    let actor = store.server_actor();
+    drop(store);
+    let restored = restore(&data, &out).expect("restore");
+    assert_eq!(restored.summary.checks, 3);
+    let kept = restored.kept.expect("the replaced database is kept");
+    assert_eq!(check_database(&kept).expect("kept db").checks, 5);
+    let store = SqliteStore::open(&data).expect("open restored");
+    assert_eq!(store.server_actor(), actor, "same server id");
+    assert_eq!(
+        store.list_checks(&Default::default()).expect("list").len(),
+        3
+    );
+}
+
+#[test]
+fn a_damaged_or_foreign_backup_is_refused_and_nothing_is_touched() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    drop(SqliteStore::open(&data).expect("open"));
+    let before = std::fs::read(data.join(DB_FILE)).expect("db");
+
+    let garbage = dir.path().join("garbage.db");
+    std::fs::write(&garbage, b"not a database at all, just text").expect("write");
+    let err = restore(&data, &garbage).expect_err("garbage");
+    assert!(format!("{err:#}").contains("garbage.db"), "{err:#}");
+
+    let foreign = dir.path().join("foreign.db");
+    rusqlite::Connection::open(&foreign)
+        .and_then(|c| c.execute_batch("CREATE TABLE t (x); PRAGMA user_version = 99;"))
+        .expect("foreign db");
+    let err = restore(&data, &foreign).expect_err("newer schema");
+    assert!(err.to_string().contains("schema version 99"), "{err}");
+
+    let missing = restore(&data, &dir.path().join("nope.db")).expect_err("missing");
+    assert!(missing.to_string().contains("does not exist"), "{missing}");
+    assert_eq!(std::fs::read(data.join(DB_FILE)).expect("db"), before);
+    let no_db = backup(&dir.path().join("empty"), &dir.path().join("x.db")).expect_err("none");
+    assert!(no_db.to_string().contains("no database"), "{no_db}");
+}

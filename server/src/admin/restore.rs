@@ -1,0 +1,123 @@
+//! `fieldsync-server restore --from FILE`: puts a backup in place of the database.
+//!
+//! Order of work, each step safe to interrupt:
+//! 1. the backup is checked ([`super::check_database`]): nothing is touched if it fails;
+//! 2. the data directory's lock is taken ([`crate::store::lock::DataLock`]): refused while a
+//!    server runs on it (and a server cannot start during the restore);
+//! 3. the current database, if any, has its write-ahead log checkpointed into it and is
+//!    renamed `fieldsync.db.before-restore-<UTC time>` (kept: nothing is deleted);
+//! 4. the backup is copied to a temporary name, flushed, and renamed `fieldsync.db`.
+//!
+//! A restored server has the backup's server id but not the changes made after the backup;
+//! devices that synced since notice it and send those changes again (see the module docs of
+//! [`super`]).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use rusqlite::Connection;
+
+use super::{Summary, check_database, sync_file_and_dir};
+use crate::store::DB_FILE;
+use crate::store::lock::DataLock;
+
+/// Replace the database with a backup (the server must be stopped).
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+pub struct Restore {
+    /// The backup file, as written by `fieldsync-server backup`.
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restored {
+    /// What the restored database holds.
+    pub summary: Summary,
+    /// Where the replaced database was kept, if there was one.
+    pub kept: Option<PathBuf>,
+}
+
+impl Restore {
+    /// Restores into `data` (created if missing) and prints what was restored and where the replaced database was kept.
+    ///
+    /// # Errors
+    /// See [`restore`].
+    pub fn run(self, data: &Path) -> anyhow::Result<()> {
+        let restored = restore(data, &self.from)?;
+        println!(
+            "restored {} into {} ({} checks, latest change {})",
+            self.from.display(),
+            data.display(),
+            restored.summary.checks,
+            restored.summary.latest_seq
+        );
+        if let Some(kept) = restored.kept {
+            println!("the replaced database was kept as {}", kept.display());
+        }
+        Ok(())
+    }
+}
+
+/// Restores `backup` into `data_dir`.
+///
+/// # Errors
+/// The backup is missing or fails its checks; a server holds `data_dir`; a file could not
+/// be checkpointed, copied, flushed or renamed (the database in place is then unchanged or
+/// kept under its `before-restore` name).
+pub fn restore(data_dir: &Path, backup: &Path) -> anyhow::Result<Restored> {
+    if !backup.is_file() {
+        bail!("backup {} does not exist", backup.display());
+    }
+    let summary = check_database(backup)?;
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create {}", data_dir.display()))?;
+    let _lock = DataLock::acquire(data_dir)
+        .with_context(|| format!("cannot restore into {}", data_dir.display()))?;
+    let db = data_dir.join(DB_FILE);
+    let kept = if db.exists() {
+        Some(set_aside(&db)?)
+    } else {
+        None
+    };
+    let incoming = data_dir.join(format!("{DB_FILE}.restoring"));
+    std::fs::copy(backup, &incoming)
+        .with_context(|| format!("cannot copy {} to {}", backup.display(), incoming.display()))?;
+    sync_file_and_dir(&incoming)?;
+    std::fs::rename(&incoming, &db)
+        .with_context(|| format!("cannot rename {} to {}", incoming.display(), db.display()))?;
+    super::sync_dir(&db)?;
+    Ok(Restored { summary, kept })
+}
+
+/// Folds the write-ahead log of `db` into it and renames it (and any leftover `-wal` and
+/// `-shm`) out of the way; returns the new name.
+fn set_aside(db: &Path) -> anyhow::Result<PathBuf> {
+    {
+        let conn = Connection::open(db).with_context(|| format!("cannot open {}", db.display()))?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .with_context(|| format!("cannot checkpoint {}", db.display()))?;
+    }
+    let stamp = jiff::Timestamp::now()
+        .strftime("%Y%m%dT%H%M%SZ")
+        .to_string();
+    let kept = db.with_file_name(format!("{DB_FILE}.before-restore-{stamp}"));
+    for suffix in ["-wal", "-shm"] {
+        let side = sibling(db, suffix);
+        if side.exists() {
+            std::fs::rename(&side, sibling(&kept, suffix))
+                .with_context(|| format!("cannot move {} aside", side.display()))?;
+        }
+    }
+    std::fs::rename(db, &kept)
+        .with_context(|| format!("cannot rename {} to {}", db.display(), kept.display()))?;
+    super::sync_dir(db)?;
+    Ok(kept)
+}
+
+/// `file` with `suffix` appended to its name (`fieldsync.db` + `-wal`).
+fn sibling(file: &Path, suffix: &str) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
