@@ -33,14 +33,14 @@ const STEPS: [(&str, &str); 10] = [
         "server: decode, receive into an empty document",
     ),
     (
+        "server_authority",
+        "server: judge the new changes (authors, roles, teams)",
+    ),
+    (
         "server_read_link",
         "server: read the check back, compute and set links",
     ),
     ("server_save", "server: save() the whole document"),
-    (
-        "server_authority",
-        "server: judge the new changes (authors, roles, teams)",
-    ),
     ("server_reply", "server: generate the (left out) reply"),
     (
         "server_pull",
@@ -96,17 +96,6 @@ pub fn measure(device: &Device, sample: usize) -> anyhow::Result<Vec<Figure>> {
         time(3, t);
 
         let t = Instant::now();
-        let check = server.read()?;
-        let links = Catalog::builtin().check_links(&check);
-        server.set_actor(server_actor.clone());
-        server.set_links(&author, &links)?;
-        time(4, t);
-
-        let t = Instant::now();
-        let saved = server.save();
-        time(5, t);
-
-        let t = Instant::now();
         let authority = Authority {
             sender: &sender,
             registry: &registry,
@@ -115,6 +104,17 @@ pub fn measure(device: &Device, sample: usize) -> anyhow::Result<Vec<Figure>> {
         authority
             .judge(id, &mut server, &[], None)
             .map_err(|why| anyhow::anyhow!("the generated check was refused: {why}"))?;
+        time(4, t);
+
+        let t = Instant::now();
+        let check = server.read()?;
+        let links = Catalog::builtin().check_links(&check);
+        server.set_actor(server_actor.clone());
+        server.set_links(&author, &links)?;
+        time(5, t);
+
+        let t = Instant::now();
+        let saved = server.save();
         time(6, t);
 
         let t = Instant::now();

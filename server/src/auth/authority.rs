@@ -73,10 +73,20 @@ impl<'a> Authority<'a> {
         before: &[ChangeHash],
         team: Option<&str>,
     ) -> Result<Verdict, String> {
-        let changes = doc.automerge().get_changes(before);
+        // Who wrote the new changes, from their metadata: `get_changes` rebuilds each
+        // change from the document's operations, which only the relay path needs.
+        let (actors, creator) = {
+            let metas = doc.automerge().get_changes_meta(before);
+            let creator = metas
+                .iter()
+                .find(|m| m.deps.is_empty())
+                .map(|m| m.actor.to_hex_string());
+            let actors: BTreeSet<String> = metas.iter().map(|m| m.actor.to_hex_string()).collect();
+            (actors, creator)
+        };
         let team = match team {
             Some(team) => team.to_owned(),
-            None => self.creator_team(&changes),
+            None => self.creator_team(creator.as_deref()),
         };
         if !self.sender.may_see(&team) {
             return Err(format!(
@@ -84,12 +94,49 @@ impl<'a> Authority<'a> {
                 describe(self.sender)
             ));
         }
+        let own = self.sender.actor.as_str();
+        if actors.iter().all(|actor| actor == own) {
+            let decisions = super::authority_own::judge_own(check, self.sender, doc, before)?;
+            self.author_entry_matches(check, doc, own)?;
+            return Ok(Verdict { team, decisions });
+        }
+        let changes = doc.automerge().get_changes(before);
+        self.judge_changes(check, doc, &changes, team)
+    }
+
+    /// [`Authority::judge`] always by operations, the path taken for relays: tests compare it
+    /// with the state comparison taken for the sender's own changes.
+    #[cfg(test)]
+    pub(super) fn judge_by_operations(
+        &self,
+        check: CheckId,
+        doc: &mut CheckDoc,
+        before: &[ChangeHash],
+    ) -> Result<Verdict, String> {
+        let changes = doc.automerge().get_changes(before);
+        let creator = changes
+            .iter()
+            .find(|c| c.deps().is_empty())
+            .map(|c| c.actor_id().to_hex_string());
+        let team = self.creator_team(creator.as_deref());
+        self.judge_changes(check, doc, &changes, team)
+    }
+
+    /// [`Authority::judge`] change by change and operation by operation: for messages that
+    /// carry other actors' changes (relays, the server's own links).
+    fn judge_changes(
+        &self,
+        check: CheckId,
+        doc: &mut CheckDoc,
+        changes: &[Change],
+        team: String,
+    ) -> Result<Verdict, String> {
         let mut decisions = Vec::new();
         let mut writers = BTreeSet::new();
         // The path of each object written, found once: a new check's first change writes
         // a hundred or so operations into a dozen objects.
         let mut objects: HashMap<ObjectId, Vec<String>> = HashMap::new();
-        for change in &changes {
+        for change in changes {
             let actor = change.actor_id().to_hex_string();
             let writer = self.writer(check, &actor)?;
             let creating = change.deps().is_empty();
@@ -119,12 +166,11 @@ impl<'a> Authority<'a> {
         Ok(Verdict { team, decisions })
     }
 
-    /// The team of the check's creator: the author of its first change, or the sender's.
-    fn creator_team(&self, changes: &[Change]) -> String {
-        changes
-            .iter()
-            .find(|c| c.deps().is_empty())
-            .and_then(|c| self.registry.get(&c.actor_id().to_hex_string()))
+    /// The team of the check's creator (the actor of its first change, `creator`, when the
+    /// message brings it), or the sender's.
+    fn creator_team(&self, creator: Option<&str>) -> String {
+        creator
+            .and_then(|actor| self.registry.get(actor))
             .map_or_else(|| self.sender.team.clone(), |i| i.team.clone())
     }
 
@@ -250,7 +296,7 @@ fn creates_empty_decisions(op: &Op, path: &[String]) -> bool {
 }
 
 /// `user "ana" (inspector, team "north")`.
-fn describe(who: &Identity) -> String {
+pub(super) fn describe(who: &Identity) -> String {
     format!(
         "user {:?} ({}, team {:?})",
         who.user,
@@ -259,7 +305,7 @@ fn describe(who: &Identity) -> String {
     )
 }
 
-fn what_key(root: &str) -> &'static str {
+pub(super) fn what_key(root: &str) -> &'static str {
     match root {
         "review" | "review_history" => "the review state",
         "decisions" => "conflict decisions",
@@ -331,3 +377,7 @@ fn author_entry(doc: &mut CheckDoc, actor: &str) -> Option<(String, Role, String
     };
     Some((text("name")?, text("role")?.parse().ok()?, text("device")?))
 }
+
+#[cfg(test)]
+#[path = "authority_tests.rs"]
+mod tests;

@@ -54,6 +54,7 @@
 
 pub mod audit;
 pub mod authority;
+mod authority_own;
 pub mod directory;
 pub mod extract;
 pub mod secret;
