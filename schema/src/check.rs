@@ -99,6 +99,18 @@ impl ReviewState {
         }
     }
 
+    /// The Arabic name (`فيه ملاحظات`), as reports and the CLI show it; the English name is
+    /// the identifier ([`Self::as_str`]).
+    pub fn label_ar(self) -> &'static str {
+        match self {
+            Self::Received => "مستلم",
+            Self::HasIssues => "فيه ملاحظات",
+            Self::Approved => "مقبول",
+            Self::Rejected => "مرفوض",
+            Self::Edited => "معدّل بعد المراجعة",
+        }
+    }
+
     /// True for the states a supervisor's decision produces.
     pub fn is_decision(self) -> bool {
         matches!(self, Self::HasIssues | Self::Approved | Self::Rejected)
@@ -253,4 +265,26 @@ pub struct FormRef {
     pub id: String,
     /// Form version.
     pub version: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_review_state_has_its_own_arabic_label() {
+        let labels: Vec<&str> = ReviewState::ALL.iter().map(|s| s.label_ar()).collect();
+        assert_eq!(labels[1], "فيه ملاحظات");
+        for label in &labels {
+            assert!(
+                label
+                    .chars()
+                    .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+                    && !label.chars().any(|c| c.is_ascii_alphanumeric()),
+                "{label}"
+            );
+        }
+        let distinct: std::collections::BTreeSet<&str> = labels.iter().copied().collect();
+        assert_eq!(distinct.len(), ReviewState::ALL.len());
+    }
 }

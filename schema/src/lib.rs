@@ -15,7 +15,9 @@
 //!   linking rules (by kind and by value); [`links`]: link provenance and supervisors'
 //!   manual link decisions, which win over rules.
 //! - [`record`]: a check as exports and reports read it, with its conflicts and violations,
-//!   and the filter (kind, resolution, review state, dates, site) both sides apply.
+//!   and the filter (kind, resolution, review state, dates, site) both sides apply;
+//!   [`record_params`]: that filter read from flags and query parameters, with bilingual
+//!   refusals, for exports and reports on both sides.
 //! - [`report`]: follow-up reports per resolution (checks, sites, review states, key
 //!   findings per facility kind, latest check per site, open conflicts) built from a stream
 //!   of records, rendered as JSON, Markdown and a self-contained HTML page.
@@ -61,6 +63,7 @@ pub mod kind;
 pub mod link_rules;
 pub mod links;
 pub mod record;
+pub mod record_params;
 pub mod report;
 pub mod resolutions;
 pub mod sync;

@@ -114,7 +114,7 @@ impl Cli {
             Command::Review(c) => c.run(&home),
             Command::Link(c) => c.run(&home),
             Command::Export(c) => c.run(&home, lang),
-            Command::Report(c) => c.run(&home),
+            Command::Report(c) => c.run(&home, lang),
             Command::Resolutions(c) => c.run(&home),
             Command::Comment(c) => c.run(&home),
             Command::Conflicts(c) => c.run(&home, lang),

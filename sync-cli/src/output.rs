@@ -180,14 +180,7 @@ pub fn kind_label(kind: FacilityKind) -> String {
 
 /// The review state, bilingual.
 pub fn review_label(state: ReviewState) -> String {
-    let ar = match state {
-        ReviewState::Received => "مستلم",
-        ReviewState::HasIssues => "فيه ملاحظات",
-        ReviewState::Approved => "مقبول",
-        ReviewState::Rejected => "مرفوض",
-        ReviewState::Edited => "معدّل بعد المراجعة",
-    };
-    bilingual(ar, state.as_str())
+    bilingual(state.label_ar(), state.as_str())
 }
 
 /// `synced` or `pending`, as `list` shows and scripts match.

@@ -21,7 +21,6 @@ pub mod columns;
 pub mod csv;
 pub mod geojson;
 pub mod json;
-pub mod params;
 pub mod xlsx;
 
 use std::fmt;
@@ -33,7 +32,6 @@ use crate::{CheckRecord, FacilityKind, Lang, RecordFilter};
 pub use self::csv::{BOM, CsvEncoder, text_cell};
 pub use self::geojson::GeojsonEncoder;
 pub use self::json::{ExportJson, JsonEncoder, NdjsonEncoder};
-pub use self::params::{BadParam, set_param};
 pub use self::xlsx::XlsxEncoder;
 
 /// An export format.

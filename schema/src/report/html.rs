@@ -10,7 +10,6 @@ use super::markdown::scope_text;
 use super::svg::{AMBER, BLUE, Bar, bars, split};
 use super::{
     KindFindings, LatestCheck, Measure, OpenConflict, ResolutionReport, ResolutionsReport,
-    review_label_ar,
 };
 use crate::ReviewState;
 
@@ -82,7 +81,7 @@ fn resolution(r: &ResolutionReport) -> Markup {
     let states: Vec<Bar<'_>> = ReviewState::ALL
         .into_iter()
         .map(|s| Bar {
-            label: review_label_ar(s),
+            label: s.label_ar(),
             value: r.review.get(s) as f64,
             text: r.review.get(s).to_string(),
             fill: BLUE,
@@ -102,7 +101,7 @@ fn resolution(r: &ResolutionReport) -> Markup {
                 table {
                     tr { th { (bi("الحالة", "State")) } th { (bi("العدد", "Count")) } }
                     @for s in ReviewState::ALL {
-                        tr { td { (bi(review_label_ar(s), s.as_str())) } td.num { (r.review.get(s)) } }
+                        tr { td { (bi(s.label_ar(), s.as_str())) } td.num { (r.review.get(s)) } }
                     }
                 }
                 (bars("الفحوص حسب حالة المراجعة", "Checks by review state", &states))
@@ -194,7 +193,7 @@ fn latest(latest: &[LatestCheck]) -> Markup {
                     }
                     td { (bi(l.kind.label_ar(), l.kind.label_en())) }
                     td { bdi { (l.observed_at) } }
-                    td { (bi(review_label_ar(l.review_state), l.review_state.as_str())) }
+                    td { (bi(l.review_state.label_ar(), l.review_state.as_str())) }
                     td { (yes_no(l.valid)) }
                     td {
                         @for v in &l.values {

@@ -6,7 +6,6 @@ use std::fmt::Write as _;
 use super::format::{field_value, figure_value, md_text, number};
 use super::{
     KindFindings, LatestCheck, OpenConflict, ReportScope, ResolutionReport, ResolutionsReport,
-    review_label_ar,
 };
 use crate::ReviewState;
 
@@ -69,7 +68,7 @@ fn resolution_md(out: &mut String, r: &ResolutionReport) {
         let _ = writeln!(
             out,
             "| {} / {} | {} |",
-            review_label_ar(state),
+            state.label_ar(),
             state,
             r.review.get(state)
         );
@@ -123,7 +122,7 @@ fn latest_md(out: &mut String, latest: &[LatestCheck]) {
             l.kind.label_ar(),
             l.kind.label_en(),
             l.observed_at,
-            review_label_ar(l.review_state),
+            l.review_state.label_ar(),
             l.review_state,
             yes_no(l.valid),
             values_md(l),

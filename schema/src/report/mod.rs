@@ -275,17 +275,6 @@ pub struct OpenConflict {
     pub values: usize,
 }
 
-/// The Arabic name of a review state (the English is its identifier).
-pub fn review_label_ar(state: ReviewState) -> &'static str {
-    match state {
-        ReviewState::Received => "مستلم",
-        ReviewState::HasIssues => "فيه ملاحظات",
-        ReviewState::Approved => "مقبول",
-        ReviewState::Rejected => "مرفوض",
-        ReviewState::Edited => "معدّل بعد المراجعة",
-    }
-}
-
 #[cfg(test)]
 #[path = "aggregate_tests.rs"]
 mod aggregate_tests;

@@ -22,11 +22,11 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse as _, Response};
-use fieldsync_schema::export::params::PARAMS;
-use fieldsync_schema::export::{ExportError, Format, encoder, set_param};
+use fieldsync_schema::export::{ExportError, Format, encoder};
 use fieldsync_schema::{Lang, RecordFilter};
 use tokio::sync::mpsc;
 
+use super::record_query::{filter_parameters, set_filter};
 use crate::auth::{RequireRole, Supervisor};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -105,13 +105,13 @@ pub fn parse_query(pairs: &[(String, String)]) -> Result<ExportQuery, ApiError> 
                     .parse::<Lang>()
                     .map_err(|e| ApiError::bad_request(format!("query parameter lang: {e}")))?;
             }
-            name if PARAMS.contains(&name) => set_param(&mut filter, name, value)
-                .map_err(|e| ApiError::bad_request(format!("query parameter {e}")))?,
             other => {
-                return Err(ApiError::bad_request(format!(
-                    "unknown query parameter {other:?}: expected format, lang, {}",
-                    PARAMS.join(", ")
-                )));
+                if !set_filter(&mut filter, other, value)? {
+                    return Err(ApiError::bad_request(format!(
+                        "unknown query parameter {other:?}: expected format, lang, {}",
+                        filter_parameters()
+                    )));
+                }
             }
         }
     }

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use fieldsync_schema::report::{ReportBuilder, ResolutionsReport, to_html, to_markdown};
 use fieldsync_schema::{Catalog, RecordFilter};
 
-use super::record_query::{FILTER_PARAMETERS, set_filter};
+use super::record_query::{filter_parameters, set_filter};
 use crate::auth::{RequireRole, Supervisor};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -38,7 +38,7 @@ pub enum ReportFormat {
 ///
 /// # Errors
 /// 401 without a valid token, 403 for an inspector; 400 naming the parameter and value for
-/// an unknown parameter or a value that does not parse; 500 if the store fails.
+/// an unknown parameter, and also the rule for a refused value; 500 if the store fails.
 pub async fn resolutions(
     _reader: RequireRole<Supervisor>,
     State(state): State<AppState>,
@@ -95,7 +95,8 @@ fn parse_query(pairs: &[(String, String)]) -> Result<(ReportFormat, RecordFilter
             };
         } else if !set_filter(&mut filter, key, value)? {
             return Err(ApiError::bad_request(format!(
-                "unknown query parameter {key:?}: expected format, {FILTER_PARAMETERS}"
+                "unknown query parameter {key:?}: expected format, {}",
+                filter_parameters()
             )));
         }
     }

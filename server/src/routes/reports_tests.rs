@@ -40,22 +40,39 @@ fn every_parameter_parses() {
 }
 
 #[test]
-fn bad_parameters_name_parameter_and_value() {
+fn bad_parameters_name_parameter_value_and_rule() {
     let cases = [
-        (("format", "pdf"), ["format", "\"pdf\""]),
-        (("resolution", "43"), ["resolution", "\"43\""]),
-        (("kind", "hospital"), ["kind", "\"hospital\""]),
-        (("state", "done"), ["state", "\"done\""]),
-        (("since", "yesterday"), ["since", "\"yesterday\""]),
-        (("until", "2026-02-30"), ["until", "\"2026-02-30\""]),
-        (("site", "has space"), ["site", "\"has space\""]),
+        (("format", "pdf"), ["format", "\"pdf\"", "json, md or html"]),
+        (("resolution", "43"), ["resolution=\"43\"", "1 to 42", ""]),
+        (
+            ("kind", "hospital"),
+            ["kind=\"hospital\"", "water_station", ""],
+        ),
+        (("state", "done"), ["state=\"done\"", "has_issues", ""]),
+        (
+            ("since", "yesterday"),
+            ["since=\"yesterday\"", "2026-03-01", ""],
+        ),
+        (
+            ("until", "2026-02-30"),
+            ["until=\"2026-02-30\"", "2026-03-01", ""],
+        ),
+        (
+            ("site", "has space"),
+            ["site=\"has space\"", "without spaces", ""],
+        ),
         (
             ("sinse", "2026-03-01"),
-            ["unknown query parameter", "\"sinse\""],
+            [
+                "unknown query parameter",
+                "\"sinse\"",
+                "format, kind, resolution",
+            ],
         ),
     ];
     for ((key, value), needles) in cases {
         let err = parse_query(&pairs(&[(key, value)])).expect_err(key);
+        assert!(matches!(err, ApiError::BadRequest { .. }), "{err:?}");
         let text = err.to_string();
         for needle in needles {
             assert!(text.contains(needle), "{text} lacks {needle}");

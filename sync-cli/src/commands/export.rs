@@ -9,7 +9,7 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 use fieldsync_schema::{Lang, RecordFilter};
 
-use super::export_filter::ExportFilter;
+use super::filter_args::FilterArgs;
 use super::list::warn_unreadable;
 use super::open_store;
 use crate::export::{ExportSummary, Format, export_to};
@@ -42,7 +42,7 @@ pub struct Export {
     pub out: Option<PathBuf>,
     /// Which checks to export.
     #[command(flatten)]
-    pub filter: ExportFilter,
+    pub filter: FilterArgs,
 }
 
 fn parse_format(text: &str) -> Result<Format, String> {

@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use fieldsync_schema::report::{ReportBuilder, ResolutionsReport, to_html, to_markdown};
-use fieldsync_schema::{Catalog, CheckRecord};
+use fieldsync_schema::{Catalog, CheckRecord, Lang, RecordFilter};
 
 use super::export::{Stdout, write_file};
+use super::filter_args::FilterArgs;
 use super::list::warn_unreadable;
 use super::open_store;
-use super::record_filter::RecordFilterArgs;
 use crate::store::Store;
 
 /// Report, per resolution with linked checks, what the field found: checks and sites,
@@ -31,7 +31,7 @@ pub struct Report {
     pub out: Option<PathBuf>,
     /// Which checks the report covers.
     #[command(flatten)]
-    pub filter: RecordFilterArgs,
+    pub filter: FilterArgs,
 }
 
 /// Report formats.
@@ -63,11 +63,12 @@ impl Report {
     /// Builds the report and writes it to the file or stdout.
     ///
     /// # Errors
-    /// Store failures, or the output cannot be written (a closed stdout pipe is not a
-    /// failure).
-    pub fn run(self, home: &Path) -> anyhow::Result<()> {
+    /// A refused filter value (in `lang`), store failures, or the output cannot be written
+    /// (a closed stdout pipe is not a failure).
+    pub fn run(self, home: &Path, lang: Lang) -> anyhow::Result<()> {
+        let filter = self.filter.to_filter(lang)?;
         let store = open_store(home)?;
-        let report = build(&store, &self.filter)?;
+        let report = build(&store, &filter)?;
         let text = self.format.render(&report)?;
         match self.out.as_deref().filter(|p| *p != Path::new("-")) {
             Some(path) => {
@@ -94,13 +95,14 @@ impl Report {
     }
 }
 
-/// The report over every check of `store` that `filter` covers, walking the store one
+/// The report over every check of `store` that `filter` covers (its `resolution` chooses
+/// the resolution reported, see [`fieldsync_schema::report`]), walking the store one
 /// document at a time; documents that do not read as a check are skipped with a warning.
 ///
 /// # Errors
 /// Store failures.
-pub fn build(store: &Store, filter: &RecordFilterArgs) -> anyhow::Result<ResolutionsReport> {
-    let mut builder = ReportBuilder::new(Catalog::builtin(), filter.filter());
+pub fn build(store: &Store, filter: &RecordFilter) -> anyhow::Result<ResolutionsReport> {
+    let mut builder = ReportBuilder::new(Catalog::builtin(), filter.clone());
     store.db().for_each_check(|read| {
         match read {
             Ok(stored) => builder.add(&CheckRecord {

@@ -1,6 +1,8 @@
-//! Reading a [`RecordFilter`] from text: `--kind bakery` on the command line and
-//! `?kind=bakery` on the server go through [`set_param`], so both accept and refuse the same
-//! values with the same rules, in Arabic and English ([`BadParam::message`]).
+//! Reading a [`RecordFilter`] from text: the CLI's `--kind bakery` (`fieldsync export` and
+//! `fieldsync report`) and the server's `?kind=bakery` (`GET /api/v1/export` and
+//! `GET /api/v1/reports/resolutions`) all go through [`set_param`], so they accept and
+//! refuse the same values with the same rules, in Arabic and English
+//! ([`BadParam::message`]).
 
 use crate::forms::normalise_digits;
 use crate::{Catalog, FacilityKind, Lang, RecordFilter, ReviewState, SiteId, TimeBound};
@@ -163,5 +165,5 @@ fn site(value: &str) -> Result<SiteId, BadParam> {
 }
 
 #[cfg(test)]
-#[path = "params_tests.rs"]
+#[path = "record_params_tests.rs"]
 mod tests;

@@ -1,20 +1,25 @@
-//! The filters of `fieldsync export`: `--kind`, `--resolution`, `--state`, `--since`,
-//! `--until`, `--site`, read into a [`RecordFilter`] by the same rules as the server's
-//! `GET /api/v1/export` ([`set_param`]).
+//! The filters of `fieldsync export` and `fieldsync report`: `--kind`, `--resolution`,
+//! `--state`, `--since`, `--until`, `--site`, read into a [`RecordFilter`] by the same rules
+//! as the server's query parameters ([`set_param`]).
 
 use anyhow::anyhow;
 use clap::Args;
-use fieldsync_schema::export::set_param;
+use fieldsync_schema::record_params::set_param;
 use fieldsync_schema::{Lang, RecordFilter};
 
-/// Which checks `export` writes; a check is written when every filter given holds.
+/// Which checks a command covers; a check is covered when every filter given holds.
+///
+/// Values are kept as typed and read by [`FilterArgs::to_filter`] once the language is
+/// known, so a refusal is in the user's language.
 #[derive(Debug, Clone, Default, Args)]
-pub struct ExportFilter {
+pub struct FilterArgs {
     /// Only this facility kind (bakery, water_station, crossing, silo, mill, fuel_station,
     /// consumer_outlet, other).
     #[arg(long, value_name = "KIND")]
     pub kind: Option<String>,
-    /// Only checks linked to this resolution number (1 to 42).
+    /// Only this resolution number (1 to 42; Arabic-Indic digits accepted): `export` writes
+    /// the checks linked to it; `report` reports on it alone, its findings still reading the
+    /// covered checks that are not linked to it.
     #[arg(long, value_name = "N")]
     pub resolution: Option<String>,
     /// Only checks in this review state (received, has_issues, approved, rejected, edited).
@@ -32,7 +37,7 @@ pub struct ExportFilter {
     pub site: Option<String>,
 }
 
-impl ExportFilter {
+impl FilterArgs {
     /// The filter these flags describe.
     ///
     /// # Errors
@@ -55,3 +60,7 @@ impl ExportFilter {
         Ok(filter)
     }
 }
+
+#[cfg(test)]
+#[path = "filter_args_tests.rs"]
+mod tests;

@@ -40,6 +40,7 @@ fn bad_values_name_the_parameter_the_value_and_the_rule_in_both_languages() {
         ("resolution", "abc", "1 to 42"),
         ("state", "done", "has_issues"),
         ("since", "yesterday", "2026-03-01"),
+        ("since", "2026-13-01", "2026-03-01"),
         ("until", "2026-02-30", "2026-03-01"),
         ("site", "has space", "without spaces"),
         ("colour", "red", "kind, resolution"),
