@@ -42,7 +42,7 @@ const fn col(name: &'static str, ar: &'static str, en: &'static str) -> FixedCol
 /// The fixed columns, before one column per form field, in order.
 pub const FIXED: [FixedColumn; 19] = [
     col("check_id", "رقم التفقد", "Check id"),
-    col("kind", "نوع المنشأة", "Facility kind"),
+    col("kind", "فئة المنشأة في النظام", "Facility kind"),
     col("form_id", "الاستمارة", "Form"),
     col("form_version", "إصدار الاستمارة", "Form version"),
     col("site_id", "رمز الموقع", "Site id"),

@@ -134,3 +134,19 @@ fn arabic_exports_have_arabic_sheets_and_headers_right_to_left() {
             .all(|v| !v.contains("rightToLeft=\"1\""))
     );
 }
+
+#[test]
+fn every_sheet_heads_each_column_differently_in_both_languages() {
+    use crate::FacilityKind;
+    use crate::export::columns::{FIXED, kind_columns};
+    for kind in FacilityKind::ALL {
+        for lang in [Lang::Ar, Lang::En] {
+            let mut headers: Vec<String> = FIXED.iter().map(|c| c.label(lang).to_owned()).collect();
+            headers.extend(kind_columns(kind).iter().map(|c| c.label(lang)));
+            let mut seen = std::collections::BTreeSet::new();
+            for header in &headers {
+                assert!(seen.insert(header), "{kind} ({lang:?}): {header:?} twice");
+            }
+        }
+    }
+}

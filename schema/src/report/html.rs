@@ -6,7 +6,7 @@
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::format::{field_value, figure_value, number};
-use super::markdown::scope_text;
+use super::markdown::{none_linked, scope_text};
 use super::svg::{AMBER, BLUE, Bar, bars, split};
 use super::{
     KindFindings, LatestCheck, Measure, OpenConflict, ResolutionReport, ResolutionsReport,
@@ -54,10 +54,10 @@ pub fn to_html(report: &ResolutionsReport) -> String {
                     p { "النطاق / " (en("Scope")) ": " (scope_text(&report.scope)) }
                     p {
                         "الفحوص المشمولة / " (en("Checks covered")) ": " (report.checks)
-                        " — غير مرتبطة بقرار / " (en("linked to no resolution")) ": " (report.unlinked)
+                        " — غير مرتبطة بالقرارات المعروضة / " (en("linked to none of the resolutions reported")) ": " (report.unlinked)
                     }
                     @if report.resolutions.is_empty() {
-                        p { "لا توجد فحوص مرتبطة بقرارات / " (en("No checks are linked to resolutions.")) }
+                        p { (none_linked(&report.scope)) }
                     }
                 }
                 @for r in &report.resolutions { (resolution(r)) }

@@ -15,18 +15,29 @@ pub fn to_markdown(report: &ResolutionsReport) -> String {
     out.push_str("# تقرير المتابعة حسب القرار\n\n# Follow-up report by resolution\n\n");
     let _ = writeln!(
         out,
-        "النطاق / Scope: {}\n\nالفحوص المشمولة / Checks covered: {} — غير مرتبطة بقرار / linked to no resolution: {}\n",
+        "النطاق / Scope: {}\n\nالفحوص المشمولة / Checks covered: {} — غير مرتبطة بالقرارات المعروضة / linked to none of the resolutions reported: {}\n",
         scope_text(&report.scope),
         report.checks,
         report.unlinked
     );
     if report.resolutions.is_empty() {
-        out.push_str("لا توجد فحوص مرتبطة بقرارات / No checks are linked to resolutions.\n");
+        out.push_str(&format!("{}\n", none_linked(&report.scope)));
     }
     for resolution in &report.resolutions {
         resolution_md(&mut out, resolution);
     }
     out
+}
+
+/// What an empty report says: no covered check is linked to the resolution asked for, or to
+/// any resolution.
+pub(super) fn none_linked(scope: &ReportScope) -> String {
+    match scope.resolution {
+        Some(n) => format!(
+            "لا يوجد فحص مشمول مرتبط بالقرار {n} / No covered check is linked to resolution {n}."
+        ),
+        None => "لا توجد فحوص مرتبطة بقرارات / No checks are linked to resolutions.".to_owned(),
+    }
 }
 
 /// The filter as `resolution 16, since 2026-03-01`, or "all checks".

@@ -157,6 +157,15 @@ fn an_empty_report_says_so_in_every_format() {
     );
     let json = serde_json::to_value(&report).expect("json");
     assert_eq!(json["resolutions"], serde_json::json!([]));
+    // Asked about one resolution, it names that one.
+    let only_29 = RecordFilter {
+        resolution: Some(29),
+        ..RecordFilter::default()
+    };
+    let report = ReportBuilder::new(Catalog::builtin(), only_29).finish();
+    let said = "No covered check is linked to resolution 29.";
+    assert!(to_markdown(&report).contains(said));
+    assert!(tokenize(&to_html(&report)).text.contains(said));
 }
 
 #[test]

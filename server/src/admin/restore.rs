@@ -12,6 +12,7 @@
 //! devices that synced since notice it and send those changes again (see the module docs of
 //! [`super`]).
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
@@ -36,6 +37,9 @@ pub struct Restored {
     pub summary: Summary,
     /// Where the replaced database was kept, if there was one.
     pub kept: Option<PathBuf>,
+    /// Active devices of the replaced database that the backup does not know, as
+    /// `user (device id)`: enrolled after the backup, they must enrol again.
+    pub unenrolled: Vec<String>,
 }
 
 impl Restore {
@@ -54,6 +58,15 @@ impl Restore {
         );
         if let Some(kept) = restored.kept {
             println!("the replaced database was kept as {}", kept.display());
+        }
+        if !restored.unenrolled.is_empty() {
+            println!(
+                "{} device(s) enrolled after this backup was taken must enrol again (issue each \
+                 user a code with `device enrol --user NAME`; their unsynced checks stay on them \
+                 and sync after): {}",
+                restored.unenrolled.len(),
+                restored.unenrolled.join(", ")
+            );
         }
         Ok(())
     }
@@ -87,7 +100,40 @@ pub fn restore(data_dir: &Path, backup: &Path) -> anyhow::Result<Restored> {
     std::fs::rename(&incoming, &db)
         .with_context(|| format!("cannot rename {} to {}", incoming.display(), db.display()))?;
     super::sync_dir(&db)?;
-    Ok(Restored { summary, kept })
+    let unenrolled = match &kept {
+        Some(kept) => enrolled_only_in(kept, &db),
+        None => Vec::new(),
+    };
+    Ok(Restored {
+        summary,
+        kept,
+        unenrolled,
+    })
+}
+
+/// The active devices of `replaced` that `restored` does not know (`user (device id)`),
+/// sorted: they were enrolled after the backup was taken, and must enrol again. Empty when
+/// either database has no device table (written before identities existed).
+fn enrolled_only_in(replaced: &Path, restored: &Path) -> Vec<String> {
+    let active = |db: &Path| -> BTreeSet<String> {
+        let Ok(conn) = Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        else {
+            return BTreeSet::new();
+        };
+        let query = "SELECT u.name || ' (' || d.device_id || ')' FROM devices d \
+                     JOIN users u ON u.id = d.user_id WHERE d.revoked_at IS NULL";
+        let Ok(mut stmt) = conn.prepare(query) else {
+            return BTreeSet::new();
+        };
+        stmt.query_map([], |r| r.get::<_, String>(0))
+            .map(|rows| rows.filter_map(Result::ok).collect())
+            .unwrap_or_default()
+    };
+    let known = active(restored);
+    active(replaced)
+        .into_iter()
+        .filter(|d| !known.contains(d))
+        .collect()
 }
 
 /// Folds the write-ahead log of `db` into it and renames it (and any leftover `-wal` and

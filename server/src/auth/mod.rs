@@ -24,6 +24,9 @@
 //! refused (`forbidden`, the reason naming the check), nothing of it is stored, the device
 //! keeps it, and the rest of the batch syncs.
 //! - A change by the **sending device's own actor** is judged by the sender's role.
+//! - A change by **another registered device of the same user** is that user's own work
+//!   (a device store restored from a backup writes as a new actor, and may hold what the
+//!   old one wrote offline): accepted, judged by that device's role.
 //! - A change by **another registered device's actor** is a relay: after the server was
 //!   restored from a backup, a device may hold changes the server lost. Only supervisors'
 //!   and admins' devices may relay (their devices receive every check); the change is then

@@ -37,8 +37,9 @@ pub async fn list(
     Ok(Json(checks))
 }
 
-/// Parses the list filters; the last value of a repeated parameter wins.
+/// Parses the list filters; a repeated parameter is refused.
 fn parse_filter(pairs: &[(String, String)]) -> Result<CheckFilter, ApiError> {
+    super::record_query::refuse_repeats(pairs)?;
     let mut filter = CheckFilter::default();
     for (key, value) in pairs {
         match key.as_str() {

@@ -26,7 +26,7 @@ use fieldsync_schema::export::{ExportError, Format, encoder};
 use fieldsync_schema::{Lang, RecordFilter};
 use tokio::sync::mpsc;
 
-use super::record_query::{filter_parameters, set_filter};
+use super::record_query::{filter_parameters, refuse_repeats, set_filter};
 use crate::auth::{RequireRole, Supervisor};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -84,11 +84,12 @@ pub async fn export(
         .into_response())
 }
 
-/// Reads the query; the last value of a repeated parameter wins.
+/// Reads the query; a repeated parameter is refused.
 ///
 /// # Errors
 /// 400 naming the parameter and value.
 pub fn parse_query(pairs: &[(String, String)]) -> Result<ExportQuery, ApiError> {
+    refuse_repeats(pairs)?;
     let mut format = None;
     let mut lang = Lang::Ar;
     let mut filter = RecordFilter::default();

@@ -42,7 +42,7 @@ type Case = (
 
 #[test]
 fn bad_parameters_are_refused_naming_them_and_their_value() {
-    let cases: [Case; 8] = [
+    let cases: [Case; 9] = [
         (&[], &["format is required"]),
         (&[("format", "xls")], &["format", "\"xls\""]),
         (&[("format", "csv"), ("lang", "fr")], &["lang", "\"fr\""]),
@@ -65,6 +65,10 @@ fn bad_parameters_are_refused_naming_them_and_their_value() {
         (
             &[("format", "csv"), ("colour", "red")],
             &["unknown query parameter", "\"colour\""],
+        ),
+        (
+            &[("format", "csv"), ("kind", "bakery"), ("kind", "silo")],
+            &["kind is given more than once", "\"bakery\"", "\"silo\""],
         ),
     ];
     for (query, needles) in cases {

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use fieldsync_schema::report::{ReportBuilder, ResolutionsReport, to_html, to_markdown};
 use fieldsync_schema::{Catalog, RecordFilter};
 
-use super::record_query::{filter_parameters, set_filter};
+use super::record_query::{filter_parameters, refuse_repeats, set_filter};
 use crate::auth::{RequireRole, Supervisor};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -77,8 +77,9 @@ fn build(
     Ok(builder.finish())
 }
 
-/// The format and the filter; the last value of a repeated parameter wins.
+/// The format and the filter; a repeated parameter is refused.
 fn parse_query(pairs: &[(String, String)]) -> Result<(ReportFormat, RecordFilter), ApiError> {
+    refuse_repeats(pairs)?;
     let mut format = ReportFormat::default();
     let mut filter = RecordFilter::default();
     for (key, value) in pairs {

@@ -100,6 +100,7 @@ async fn bad_parameters_are_400s_naming_parameter_and_value() {
         ("since=yesterday", ["since", "yesterday"]),
         ("resolution=99", ["resolution", "99"]),
         ("colour=red", ["unknown query parameter", "colour"]),
+        ("kind=bakery&kind=silo", ["kind", "more than once"]),
     ] {
         let (status, body) = app
             .get(&format!("/api/v1/reports/resolutions?{query}"))

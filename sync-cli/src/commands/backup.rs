@@ -78,6 +78,11 @@ impl Restore {
             summary.unsynced,
             lost_note(lost)
         );
+        eprintln!(
+            "سجّل الجهاز من جديد قبل المزامنة / enrol this device again before syncing: it is \
+             a new device now (ask an admin for a code, then `fieldsync enrol --server URL CODE`); \
+             its unsynced checks then sync under your name"
+        );
         Ok(())
     }
 }

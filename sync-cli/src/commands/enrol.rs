@@ -107,8 +107,8 @@ pub fn explain_unauthorised(err: anyhow::Error, server: &str) -> anyhow::Error {
     }
     err.context(format!(
         "الجهاز غير مسجّل لدى الخادم أو أُلغي تسجيله؛ بياناتك محفوظة على الجهاز / this device is \
-         not enrolled with {server} or was revoked: every check stays on this device, unsynced \
-         ones included; ask an admin for a code (fieldsync-server device enrol --user NAME), \
-         then run `fieldsync enrol CODE`"
+         not enrolled with {server}, was revoked, or enrolled after the backup the server was \
+         restored from: every check stays on this device, unsynced ones included; ask an admin \
+         for a code (fieldsync-server device enrol --user NAME), then run `fieldsync enrol CODE`"
     ))
 }

@@ -79,9 +79,10 @@ impl Export {
             Some(path) => {
                 let summary = export_file(&store, &job, path)
                     .with_context(|| format!("exporting to {}", path.display()))?;
+                // GeoJSON leaves out checks without a location (warned about below).
                 eprintln!(
                     "تم التصدير / exported {} checks to {}",
-                    summary.rows,
+                    summary.rows.saturating_sub(summary.without_location),
                     path.display()
                 );
                 summary

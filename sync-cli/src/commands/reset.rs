@@ -55,8 +55,10 @@ pub fn guard_unsynced(home: &Path, force: bool, command: &str) -> anyhow::Result
         Ok(0) | Err(StoreError::NotInitialised { .. }) => Ok(0),
         Ok(n) if force => Ok(n),
         Ok(n) => bail!(
-            "{n} check(s) on this device have changes the server has not acknowledged; \
-             `{command}` would lose them: run `fieldsync sync` first, or add --force to lose them"
+            "على هذا الجهاز {n} فحص/فحوص بتغييرات لم يؤكد الخادم استلامها، وسيضيعها `{command}`: \
+             زامن أولاً (`fieldsync sync`) أو أضف --force لإضاعتها / {n} check(s) on this device \
+             have changes the server has not acknowledged; `{command}` would lose them: run \
+             `fieldsync sync` first, or add --force to lose them"
         ),
         Err(_) if force => Ok(0),
         Err(err) => Err(anyhow::Error::new(err).context(format!(

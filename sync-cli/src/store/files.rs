@@ -59,14 +59,15 @@ impl Db<'_> {
     /// Makes a store just put back from a backup safe to write and sync: a new device id
     /// and a new Automerge actor (the old actor may have written changes after the backup
     /// was taken, which the server holds; writing again as it would reuse their sequence
-    /// numbers with other content), and no belief about what the server holds, so every
-    /// check is offered again. No check changes.
+    /// numbers with other content), no token (the server ties a token to the actor: the
+    /// device enrols again, as the new device it is), and no belief about what the server
+    /// holds, so every check is offered again. No check changes.
     ///
     /// # Errors
     /// SQLite failures.
     pub fn start_over_after_restore(&self) -> Result<(), StoreError> {
         self.conn.execute(
-            "UPDATE meta SET device_id = ?1, actor_id = ?2 WHERE id = 1",
+            "UPDATE meta SET device_id = ?1, actor_id = ?2, token = NULL WHERE id = 1",
             [
                 uuid::Uuid::now_v7().to_string(),
                 automerge::ActorId::random().to_hex_string(),

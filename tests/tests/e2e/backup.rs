@@ -71,6 +71,10 @@ fn an_online_backup_restored_gets_back_everything_from_devices_ahead_of_it() -> 
     record(&u1, "M-5")?;
     u1.sync_url(server.url())?;
     u2.sync_url(server.url())?;
+    // Enrolled after the backup: the restore must say this device has to enrol again.
+    let u3 = Device::init_with("u3", "inspector", &all)?;
+    server.enrol(&u3)?;
+    u3.sync_url(server.url())?;
     let before: Vec<String> = sorted_ids(&server.get_json("/api/v1/checks")?);
     assert_eq!(before.len(), 5);
 
@@ -87,6 +91,10 @@ fn an_online_backup_restored_gets_back_everything_from_devices_ahead_of_it() -> 
     assert!(
         out.contains("kept as"),
         "the replaced database is kept: {out}"
+    );
+    assert!(
+        out.contains("must enrol again") && out.contains("u3 (") && !out.contains("u1 ("),
+        "names the devices enrolled after the backup: {out}"
     );
 
     let server = ServerProcess::start(&data, &[])?;

@@ -99,3 +99,34 @@ fn a_device_backup_restores_its_unsynced_checks_and_they_sync_once() -> Result<(
     assert_eq!(check["check"]["fields"]["operating"], true, "{check}");
     Ok(())
 }
+
+#[test]
+fn a_restored_device_enrols_again_and_then_its_unsynced_checks_sync_under_its_user() -> Result<()> {
+    let server = TestServer::start()?;
+    let ana = Device::init("ana", "inspector")?;
+    record(&ana, "M-1")?;
+    ana.sync(&server)?;
+    // Recorded offline, never synced, then the phone is lost: only the backup has it.
+    let offline = record(&ana, "M-2")?;
+    let file = ana.home().join("ana-backup.db");
+    let file = file.to_str().expect("utf-8");
+    ana.ok(&["backup", "--out", file])?;
+    let phone = Device::init("ana", "inspector")?;
+    let out = phone.run(&["restore", "--force", "--from", file])?;
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("enrol this device again"), "{said}");
+    // Not enrolled (the old token was the old device's): told so, and nothing is lost.
+    let refused = phone.fails(&["sync", "--server", &server.url()])?;
+    assert!(refused.contains("not enrolled"), "{refused}");
+    assert_eq!(count(&phone)?, 2);
+    // Enrolled as the new device of the same user: the old device's offline check syncs.
+    phone.sync(&server)?;
+    let stored = server.get_json(&format!("/api/v1/checks/{offline}"))?;
+    assert_eq!(stored["check"]["inspector"], "ana", "{stored}");
+    assert_eq!(
+        server.get_json("/api/v1/checks")?.as_array().map(Vec::len),
+        Some(2)
+    );
+    Ok(())
+}
