@@ -290,11 +290,13 @@ pub trait SyncBatch {
     /// A database error.
     fn forget_sync_states(&mut self, check: CheckId) -> Result<(), StoreError>;
 
-    /// Keeps a refused message.
+    /// Keeps a refused message. A refusal already kept for the same check, device and reason
+    /// (a device re-sending the change it still holds) is updated in place, with the newest
+    /// message and time. Returns true when the refusal is new.
     ///
     /// # Errors
     /// A database error.
-    fn quarantine(&mut self, entry: &Quarantined) -> Result<(), StoreError>;
+    fn quarantine(&mut self, entry: &Quarantined) -> Result<bool, StoreError>;
 
     /// Documents with `seq > cursor`, ascending by sequence, at most `limit` of them; with
     /// `held_by`, only documents that device holds (it sent or received them before); with

@@ -165,12 +165,28 @@ impl SyncBatch for Batch<'_> {
         Ok(())
     }
 
-    fn quarantine(&mut self, entry: &Quarantined) -> Result<(), StoreError> {
+    fn quarantine(&mut self, entry: &Quarantined) -> Result<bool, StoreError> {
         let received_at = if entry.received_at.is_empty() {
             now()
         } else {
             entry.received_at.clone()
         };
+        let updated = self
+            .tx
+            .prepare_cached(
+                "UPDATE quarantine SET message = ?4, received_at = ?5
+                 WHERE check_id = ?1 AND device = ?2 AND reason = ?3",
+            )?
+            .execute(params![
+                entry.check.to_string(),
+                entry.device,
+                entry.reason,
+                entry.message,
+                received_at
+            ])?;
+        if updated > 0 {
+            return Ok(false);
+        }
         self.tx.execute(
             "INSERT INTO quarantine (check_id, device, reason, message, received_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -182,7 +198,7 @@ impl SyncBatch for Batch<'_> {
                 received_at
             ],
         )?;
-        Ok(())
+        Ok(true)
     }
 
     fn changed_since(

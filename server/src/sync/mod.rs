@@ -264,10 +264,7 @@ fn run(
             Err(incoming::Refusal::Store(err)) => return Err(err),
             Err(incoming::Refusal::Reject { code, message: why }) => {
                 tracing::warn!(check = %message.check, code, reason = %why, "message refused");
-                if code == FORBIDDEN {
-                    audit_refusal(batch, round, message.check, &why)?;
-                }
-                batch.quarantine(&Quarantined {
+                let new = batch.quarantine(&Quarantined {
                     check: message.check,
                     device: round.device.to_owned(),
                     reason: format!("{code}: {why}"),
@@ -280,6 +277,10 @@ fn run(
                     },
                     received_at: String::new(),
                 })?;
+                // Audited once per refusal, however often the device re-sends it.
+                if code == FORBIDDEN && new {
+                    audit_refusal(batch, round, message.check, &why)?;
+                }
                 rejected.push(Rejection {
                     check: message.check,
                     error: code.to_owned(),

@@ -155,10 +155,8 @@ fn only_supervisors_and_admins_decide_on_the_server() -> Result<()> {
     }
     let entries = audit_actions(&server)?;
     let count = |action: &str| entries.iter().filter(|e| e.action == action).count();
-    assert!(
-        count(audit::REJECTED_CHANGE) >= ACTIONS.len(),
-        "{entries:?}"
-    );
+    // Ana's refused decisions were re-sent at every later sync: audited once each.
+    assert_eq!(count(audit::REJECTED_CHANGE), ACTIONS.len(), "{entries:?}");
     for action in [
         audit::REVIEW,
         audit::MANUAL_LINK,
