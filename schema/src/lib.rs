@@ -16,6 +16,7 @@
 //!   manual link decisions, which win over rules.
 //! - [`record`]: a check as exports and reports read it, with its conflicts and violations,
 //!   and the filter (kind, resolution, review state, dates, site) both sides apply.
+//! - [`text_limit`]: every free text of a check by path, for the per-field length limit.
 //! - [`validation`]: everything that makes a stored check `invalid` (form rules, manual
 //!   links to resolutions that do not exist), computed alike by the server and the CLI.
 //! - [`forms`]: per-kind, versioned forms as data (`schema/forms/<id>/v<N>.toml`): value
@@ -23,7 +24,9 @@
 //!   violation messages.
 //! - [`input`]: input as people really type it: numbers in any digit system and separator,
 //!   dates and date-times with offsets, and Arabic spelling folded for search.
-//! - [`sync`]: the transport-agnostic pieces of the batched sync protocol.
+//! - [`sync`]: the transport-agnostic pieces of the batched sync protocol;
+//!   [`sync_bounds`] (with [`sync_chunks`] and [`sync_reader`]): a sync message checked
+//!   structurally, every peer-supplied count and size bounded, before Automerge decodes it.
 //! - [`wire`]: HTTP request and response bodies.
 //!
 //! Data flow: the CLI builds a [`NewCheck`], validates values with [`Form::parse_value`],
@@ -56,6 +59,10 @@ pub mod links;
 pub mod record;
 pub mod resolutions;
 pub mod sync;
+pub mod sync_bounds;
+pub mod sync_chunks;
+pub mod sync_reader;
+pub mod text_limit;
 pub mod time;
 pub mod validation;
 pub mod value;
