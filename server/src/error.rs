@@ -7,7 +7,8 @@
 //! turned into this shape by [`ApiError::from_status`], keeping their status.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use fieldsync_schema::CheckId;
 use fieldsync_schema::wire::ErrorBody;
@@ -51,6 +52,29 @@ pub enum ApiError {
         /// The rule broken.
         message: String,
         /// The check concerned, if any.
+        check: Option<CheckId>,
+    },
+    /// 429 `too_many_requests`: the device made more requests than its per-minute limit; the
+    /// answer carries `Retry-After` (seconds).
+    #[error("{message}")]
+    TooManyRequests {
+        /// The limit and when to come back.
+        message: String,
+        /// Seconds until the next request is accepted.
+        retry_after: u64,
+    },
+    /// A per-document limit answered alone (every message of the request broke it): the
+    /// status of that limit (413, 422) with the limit's own code (`too_many_changes`,
+    /// `text_too_long`) and the check.
+    #[error("{message}")]
+    Refused {
+        /// The status answered.
+        status: StatusCode,
+        /// The rejection code.
+        code: &'static str,
+        /// The rejection's message, naming the check, the value and the limit.
+        message: String,
+        /// The check concerned.
         check: Option<CheckId>,
     },
     /// 500 `internal`: logged with its detail; the client gets a generic message.
@@ -143,6 +167,18 @@ impl ApiError {
                 message.clone(),
                 *check,
             ),
+            Self::TooManyRequests { message, .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                message.clone(),
+                None,
+            ),
+            Self::Refused {
+                status,
+                code,
+                message,
+                check,
+            } => (*status, code, message.clone(), *check),
             Self::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -235,7 +271,13 @@ impl IntoResponse for ApiError {
             message,
             check,
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Self::TooManyRequests { retry_after, .. } = &self {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(*retry_after));
+        }
+        response
     }
 }
 

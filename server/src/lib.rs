@@ -9,6 +9,7 @@
 //! - [`sync`]: the server side of the batched sync protocol, independent of HTTP.
 //! - [`store`]: the [`store::Store`] trait and its SQLite implementation.
 //! - [`error`]: [`error::ApiError`], the JSON error responses.
+//! - [`rate_limit`]: sync requests per device per minute.
 //!
 //! Data flow of a sync round: the handler decodes the JSON [`fieldsync_schema::wire::SyncRequest`],
 //! then on the blocking pool [`sync::sync_round`] opens one write transaction, applies each
@@ -30,6 +31,7 @@
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod rate_limit;
 pub mod router;
 pub mod routes;
 pub mod state;

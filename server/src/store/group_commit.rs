@@ -129,8 +129,18 @@ fn run_savepoint(
     work: &mut dyn FnMut(&Connection) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
     conn.execute_batch("SAVEPOINT round")?;
-    let result =
-        catch_unwind(AssertUnwindSafe(|| work(conn))).unwrap_or_else(|_| Err(StoreError::Panicked));
+    let result = catch_unwind(AssertUnwindSafe(|| work(conn))).unwrap_or_else(|panic| {
+        let detail = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("(no message)");
+        tracing::error!(
+            panic = detail,
+            "a sync round panicked; its changes are rolled back"
+        );
+        Err(StoreError::Panicked)
+    });
     match &result {
         Ok(()) => conn.execute_batch("RELEASE round")?,
         Err(_) => conn.execute_batch("ROLLBACK TO round; RELEASE round")?,

@@ -5,6 +5,7 @@ mod harness;
 mod api_errors;
 mod desk;
 mod fetch;
+mod hostile;
 mod input;
 mod offline;
 mod resolutions;
