@@ -262,3 +262,33 @@ async fn a_gzip_bomb_gets_413_after_reading_only_the_limit() {
         bomb.len()
     );
 }
+
+#[tokio::test]
+async fn more_documents_than_the_configured_batch_get_413_naming_the_flag() {
+    let app = TestApp::with(
+        |mut c| {
+            c.max_messages_per_request = 2;
+            c
+        },
+        |s| s,
+    );
+    let mut ana = Device::new("ana");
+    let checks: Vec<_> = (0..3)
+        .map(|i| {
+            ana.record(&bakery(
+                &format!("DEZ-BAK-{i}"),
+                "2026-03-29T10:15:00+03:00",
+            ))
+        })
+        .collect();
+    let (status, body) = post(&app, &ana.request(&checks)).await;
+    assert_refused(
+        status,
+        &body,
+        413,
+        "too_large",
+        &["3 messages", "limit is 2", "--max-messages-per-request"],
+    );
+    let response = app.sync(&ana.request(&checks[..2])).await;
+    assert!(response.rejected.is_empty(), "{response:?}");
+}
