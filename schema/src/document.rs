@@ -132,9 +132,14 @@ impl CheckDoc {
 
     /// Loads a document from saved bytes (`save` output, or incremental chunks appended).
     ///
+    /// The chunks' framing is checked first ([`crate::sync_chunks::check_framing`]):
+    /// automerge 0.12 panics on some chunk kinds fieldsync never writes.
+    ///
     /// # Errors
-    /// [`DocError::Automerge`] if the bytes are not an Automerge document.
+    /// [`DocError::NotADocument`] if the framing is wrong; [`DocError::Automerge`] if the
+    /// bytes are not an Automerge document.
     pub fn load(bytes: &[u8]) -> Result<Self, DocError> {
+        crate::sync_chunks::check_framing(bytes).map_err(DocError::NotADocument)?;
         Ok(Self {
             doc: AutoCommit::load(bytes)?,
         })

@@ -294,3 +294,21 @@ fn a_whole_document_chunk_is_one_change_and_its_columns_count_inflated() {
         Err(Breach::TooLarge)
     );
 }
+
+#[test]
+fn framing_refuses_bundles_and_partial_chunks_but_passes_saved_documents() {
+    let mut doc = doc_with_changes(3);
+    let saved = doc.save();
+    crate::sync_chunks::check_framing(&saved).expect("a saved document");
+    let changes: Vec<u8> = doc
+        .get_changes(&[])
+        .iter()
+        .flat_map(|c| c.raw_bytes().to_vec())
+        .collect();
+    crate::sync_chunks::check_framing(&[saved.clone(), changes].concat()).expect("appended");
+    let bundle = change_chunk(3, b"");
+    let err = crate::sync_chunks::check_framing(&bundle).expect_err("bundle");
+    assert!(err.contains("chunk type 3"), "{err}");
+    let err = crate::sync_chunks::check_framing(&saved[..saved.len() - 1]).expect_err("cut");
+    assert!(err.contains("ends"), "{err}");
+}

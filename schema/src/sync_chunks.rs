@@ -80,6 +80,35 @@ pub fn check_chunks(item: &[u8], budget: usize) -> Result<ChunkCounts, ChunkErro
     Ok(counts)
 }
 
+/// Checks only the framing of `bytes`: whole chunks, each with the magic bytes, a type of 0,
+/// 1 or 2 and a length within the input. Cheap (nothing is inflated), for documents read
+/// back from storage, which Automerge then parses in full: automerge 0.12 panics on some
+/// bundle chunks (type 3), which fieldsync never writes.
+///
+/// # Errors
+/// What is wrong, naming the chunk's offset.
+pub fn check_framing(bytes: &[u8]) -> Result<(), String> {
+    let mut r = Reader::new(bytes);
+    while !r.is_empty() {
+        let start = r.offset();
+        let why = |e: String| format!("chunk at byte {start}: {e}");
+        let magic = r.take(4).map_err(|e| why(e.to_string()))?;
+        if magic != CHUNK_MAGIC {
+            return Err(why(format!("magic bytes {magic:02x?}")));
+        }
+        r.take(4).map_err(|e| why(e.to_string()))?;
+        let kind = r.byte().map_err(|e| why(e.to_string()))?;
+        if kind > 2 {
+            return Err(why(format!(
+                "chunk type {kind}; expected 0 (document), 1 (change) or 2 (deflated change)"
+            )));
+        }
+        let len = r.number().map_err(|e| why(e.to_string()))?;
+        r.take(len).map_err(|e| why(e.to_string()))?;
+    }
+    Ok(())
+}
+
 fn bad(why: impl std::fmt::Display) -> ChunkError {
     ChunkError::Bad(why.to_string())
 }
