@@ -6,7 +6,7 @@ use automerge::ChangeHash;
 use automerge::sync::{Message, State, SyncDoc};
 use fieldsync_schema::forms::is_valid;
 use fieldsync_schema::sync::{needs_delivery, trust_their_heads};
-use fieldsync_schema::sync_bounds::{Breach, MAX_HEADS, check_message};
+use fieldsync_schema::sync_bounds::{Breach, MAX_HEADS, MessageError, check_message};
 use fieldsync_schema::text_limit::first_over;
 use fieldsync_schema::validation::check_violations;
 use fieldsync_schema::wire::DocMessage;
@@ -169,10 +169,13 @@ pub(super) fn detached(
 fn decode(round: &Round<'_>, incoming: &DocMessage) -> Result<Message, Rejected> {
     let check = incoming.check;
     check_message(&incoming.message, &round.limits.message).map_err(|e| {
-        let (code, flag) = match e.breach() {
-            Breach::Malformed => (MALFORMED_MESSAGE, ""),
-            Breach::TooLarge => (TOO_LARGE, " (--max-document-bytes, --max-decoded-bytes)"),
-            Breach::TooManyChanges => (TOO_MANY_CHANGES, " (--max-changes-per-message)"),
+        let (code, flag) = match (e.breach(), &e) {
+            (Breach::Malformed, _) => (MALFORMED_MESSAGE, ""),
+            (Breach::TooLarge, MessageError::TooLarge { .. }) => {
+                (TOO_LARGE, " (--max-document-bytes)")
+            }
+            (Breach::TooLarge, _) => (TOO_LARGE, " (--max-decoded-bytes)"),
+            (Breach::TooManyChanges, _) => (TOO_MANY_CHANGES, " (--max-changes-per-message)"),
         };
         let what = if code == MALFORMED_MESSAGE {
             "is malformed"
