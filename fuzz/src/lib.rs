@@ -29,6 +29,15 @@ use fieldsync_server::sync::{Limits, receive_detached};
 
 pub use hydrate::hydrate_check;
 
+/// Replaces libFuzzer's panic hook, which aborts on every panic, with a silent one: panics
+/// that fieldsync contains on purpose (automerge's, [`fieldsync_schema::automerge_guard`])
+/// are not crashes. A panic that escapes an entry point still aborts the fuzzer
+/// (libfuzzer-sys catches it and aborts); replaying the saved input with `cargo test -p
+/// fieldsync-fuzz` shows its message.
+pub fn quiet_panics() {
+    std::panic::set_hook(Box::new(|_| {}));
+}
+
 /// The check every target's documents are about.
 pub fn check_id() -> CheckId {
     static ID: LazyLock<CheckId> = LazyLock::new(CheckId::new);

@@ -16,6 +16,7 @@
 //!   manual link decisions, which win over rules.
 //! - [`record`]: a check as exports and reports read it, with its conflicts and violations,
 //!   and the filter (kind, resolution, review state, dates, site) both sides apply.
+//! - [`automerge_guard`]: panics inside automerge's decoding of peer bytes, contained.
 //! - [`text_limit`]: every free text of a check by path, for the per-field length limit.
 //! - [`validation`]: everything that makes a stored check `invalid` (form rules, manual
 //!   links to resolutions that do not exist), computed alike by the server and the CLI.
@@ -34,6 +35,7 @@
 //! messages into its copy, reads the [`Check`] back, validates it against its form version
 //! with [`validation::check_violations`] (stored either way, flagged `invalid` when it has
 //! errors), and links it to resolutions with [`Catalog::resolve_links`].
+pub mod automerge_guard;
 pub mod catalog;
 pub mod check;
 pub mod document;

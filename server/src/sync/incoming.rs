@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use automerge::ChangeHash;
 use automerge::sync::{Message, State, SyncDoc};
+use fieldsync_schema::automerge_guard::contained;
 use fieldsync_schema::forms::is_valid;
 use fieldsync_schema::sync::{needs_delivery, trust_their_heads};
 use fieldsync_schema::sync_bounds::{Breach, MAX_HEADS, MessageError, check_message};
@@ -208,15 +209,20 @@ fn apply(
 ) -> Result<Option<Applied>, Rejected> {
     let device_heads = message.heads.clone();
     let before = doc.heads();
-    doc.automerge()
-        .sync()
-        .receive_sync_message(&mut state, message)
-        .map_err(|e| {
-            reject(
-                MALFORMED_MESSAGE,
-                format!("sync message for check {check} cannot be applied: {e}"),
-            )
-        })?;
+    // A panic inside automerge leaves `doc` half-changed: it is dropped with the rejection.
+    contained(|| {
+        doc.automerge()
+            .sync()
+            .receive_sync_message(&mut state, message)
+    })
+    .map_err(|e| e.to_string())
+    .and_then(|applied| applied.map_err(|e| e.to_string()))
+    .map_err(|e| {
+        reject(
+            MALFORMED_MESSAGE,
+            format!("sync message for check {check} cannot be applied: {e}"),
+        )
+    })?;
     let ready = if doc.heads() != before {
         Some(prepare_store(round, check, doc)?)
     } else if known {
