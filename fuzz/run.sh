@@ -42,7 +42,7 @@ nice -n 19 "$binary" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
 fresh=$(mktemp -d)
 found=$(mktemp -d)
 find "corpus/$target" "work/$target" -type f ${KEEP_MAX_BYTES:+-size -$((KEEP_MAX_BYTES + 1))c} \
-  -exec cp -t "$found" {} +
+  -exec cp -t "$found" {} + 2>/dev/null || true # the same input may be in both directories
 nice -n 19 "$binary" -merge=1 -use_counters=0 -use_cmp=0 -use_value_profile=0 -max_len=65536 \
   "$fresh" "$found" >"work/$target.merge.log" 2>&1
 rm -rf "$found"
