@@ -132,12 +132,19 @@ impl CheckDoc {
 
     /// Loads a document from saved bytes (`save` output, or incremental chunks appended).
     ///
+    /// The chunks' framing is checked first ([`crate::sync_chunks::check_framing`]):
+    /// automerge 0.12 panics on some chunk kinds fieldsync never writes; a panic while it
+    /// decodes columns is contained ([`crate::automerge_guard`]).
+    ///
     /// # Errors
-    /// [`DocError::Automerge`] if the bytes are not an Automerge document.
+    /// [`DocError::NotADocument`] if the framing is wrong or automerge panicked on the
+    /// bytes; [`DocError::Automerge`] if the
+    /// bytes are not an Automerge document.
     pub fn load(bytes: &[u8]) -> Result<Self, DocError> {
-        Ok(Self {
-            doc: AutoCommit::load(bytes)?,
-        })
+        crate::sync_chunks::check_framing(bytes).map_err(DocError::NotADocument)?;
+        let doc = crate::automerge_guard::contained(|| AutoCommit::load(bytes))
+            .map_err(DocError::NotADocument)??;
+        Ok(Self { doc })
     }
 
     /// An empty document, to receive a check from a peer.

@@ -33,6 +33,10 @@ pub enum DocError {
     /// The operation is not allowed to this author.
     #[error("{0}")]
     Forbidden(String),
+    /// The bytes are not framed as the chunks of a document (fieldsync writes documents,
+    /// changes and deflated changes only).
+    #[error("not a check document: {0}")]
+    NotADocument(String),
     /// Automerge refused the bytes or an operation.
     #[error("automerge: {0}")]
     Automerge(#[from] automerge::AutomergeError),

@@ -23,6 +23,8 @@
 //!   of records, rendered as JSON, Markdown and a self-contained HTML page.
 //! - `export` (cargo feature `export`): the export encoders (CSV, JSON, NDJSON, GeoJSON,
 //!   XLSX), push-style over `std::io::Write`, used by the CLI and the server.
+//! - [`automerge_guard`]: panics inside automerge's decoding of peer bytes, contained.
+//! - [`text_limit`]: every free text of a check by path, for the per-field length limit.
 //! - [`validation`]: everything that makes a stored check `invalid` (form rules, manual
 //!   links to resolutions that do not exist), computed alike by the server and the CLI.
 //! - [`forms`]: per-kind, versioned forms as data (`schema/forms/<id>/v<N>.toml`): value
@@ -30,7 +32,9 @@
 //!   violation messages.
 //! - [`input`]: input as people really type it: numbers in any digit system and separator,
 //!   dates and date-times with offsets, and Arabic spelling folded for search.
-//! - [`sync`]: the transport-agnostic pieces of the batched sync protocol.
+//! - [`sync`]: the transport-agnostic pieces of the batched sync protocol;
+//!   [`sync_bounds`] (with [`sync_chunks`] and [`sync_reader`]): a sync message checked
+//!   structurally, every peer-supplied count and size bounded, before Automerge decodes it.
 //! - [`wire`]: HTTP request and response bodies.
 //!
 //! Data flow: the CLI builds a [`NewCheck`], validates values with [`Form::parse_value`],
@@ -38,6 +42,7 @@
 //! messages into its copy, reads the [`Check`] back, validates it against its form version
 //! with [`validation::check_violations`] (stored either way, flagged `invalid` when it has
 //! errors), and links it to resolutions with [`Catalog::resolve_links`].
+pub mod automerge_guard;
 pub mod catalog;
 pub mod check;
 pub mod document;
@@ -67,6 +72,10 @@ pub mod record_params;
 pub mod report;
 pub mod resolutions;
 pub mod sync;
+pub mod sync_bounds;
+pub mod sync_chunks;
+pub mod sync_reader;
+pub mod text_limit;
 pub mod time;
 pub mod validation;
 pub mod value;

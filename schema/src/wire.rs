@@ -184,7 +184,8 @@ pub struct DeletedCheck {
 pub struct Rejection {
     /// The document.
     pub check: CheckId,
-    /// Stable machine-readable code (`malformed_message`, `invalid_check`).
+    /// Stable machine-readable code: `malformed_message`, `invalid_check`, `too_large`,
+    /// `too_many_changes`, `text_too_long` or `internal`.
     pub error: String,
     /// Human-readable reason naming the field, the value and the rule.
     pub message: String,

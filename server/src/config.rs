@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
+use fieldsync_schema::wire::MAX_MESSAGES_PER_REQUEST;
 
 /// Default listen address: loopback only, so a fresh install is not exposed by accident.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -16,6 +17,15 @@ pub const DEFAULT_LOG: &str = "info";
 pub const DEFAULT_MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 /// Default largest stored Automerge document: 1 MiB.
 pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
+/// Default most Automerge chunks (changes, or whole documents) in one sync message: 10,000.
+pub const DEFAULT_MAX_CHANGES_PER_MESSAGE: usize = 10_000;
+/// Default most bytes one sync message's changes may inflate to: 16 MiB.
+pub const DEFAULT_MAX_DECODED_BYTES: usize = 16 * 1024 * 1024;
+/// Default longest free text (notes, a text field, a comment) in characters: 10,000.
+pub const DEFAULT_MAX_TEXT_CHARS: usize = 10_000;
+/// Default most sync requests one device may make per minute: 600 (a burst of 600, then
+/// one every 100 ms).
+pub const DEFAULT_MAX_REQUESTS_PER_MINUTE: u32 = 600;
 /// Default time one request may take, body upload included: 120 s.
 pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 120;
 /// Default time requests in flight get to finish after the shutdown signal: 10 s.
@@ -50,6 +60,44 @@ pub struct Config {
         default_value_t = DEFAULT_MAX_DOCUMENT_BYTES
     )]
     pub max_document_bytes: usize,
+    /// Most documents (sync messages) in one sync request; more get 413. Clients send at most
+    /// 500 (`MAX_MESSAGES_PER_REQUEST`), so a higher value changes nothing. At least 1.
+    #[arg(
+        long,
+        env = "FIELDSYNC_MAX_MESSAGES_PER_REQUEST",
+        default_value_t = MAX_MESSAGES_PER_REQUEST,
+        value_parser = at_least_one
+    )]
+    pub max_messages_per_request: usize,
+    /// Most Automerge chunks (changes, or a whole document) in one sync message; a message
+    /// with more is rejected `too_many_changes` for its document (413 when alone).
+    #[arg(
+        long,
+        env = "FIELDSYNC_MAX_CHANGES_PER_MESSAGE",
+        default_value_t = DEFAULT_MAX_CHANGES_PER_MESSAGE
+    )]
+    pub max_changes_per_message: usize,
+    /// Most bytes one sync message's changes may decode to, deflated parts inflated; more is
+    /// rejected `too_large` for its document (413 when alone).
+    #[arg(
+        long,
+        env = "FIELDSYNC_MAX_DECODED_BYTES",
+        default_value_t = DEFAULT_MAX_DECODED_BYTES
+    )]
+    pub max_decoded_bytes: usize,
+    /// Longest free text of a check (notes, a text field, a comment, a name) in characters; a
+    /// message that makes one longer is rejected `text_too_long` for its document (422 when
+    /// alone).
+    #[arg(long, env = "FIELDSYNC_MAX_TEXT_CHARS", default_value_t = DEFAULT_MAX_TEXT_CHARS)]
+    pub max_text_chars: usize,
+    /// Most sync requests one device may make per minute (a burst of that many, then evenly
+    /// spread); more get 429 with `Retry-After`. 0 turns the limit off.
+    #[arg(
+        long,
+        env = "FIELDSYNC_MAX_REQUESTS_PER_MINUTE",
+        default_value_t = DEFAULT_MAX_REQUESTS_PER_MINUTE
+    )]
+    pub max_requests_per_minute: u32,
     /// Seconds one request may take, from its headers to its response, body upload included;
     /// a slower one gets a JSON 408. At least 1.
     #[arg(
@@ -106,6 +154,15 @@ impl Synchronous {
     }
 }
 
+/// Parses a count of at least 1.
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_owned()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 impl Config {
     /// The default configuration with `dir` as data directory (for tests and embedding).
     pub fn for_data_dir(dir: impl Into<PathBuf>) -> Config {
@@ -115,6 +172,11 @@ impl Config {
             log: DEFAULT_LOG.to_owned(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
+            max_messages_per_request: MAX_MESSAGES_PER_REQUEST,
+            max_changes_per_message: DEFAULT_MAX_CHANGES_PER_MESSAGE,
+            max_decoded_bytes: DEFAULT_MAX_DECODED_BYTES,
+            max_text_chars: DEFAULT_MAX_TEXT_CHARS,
+            max_requests_per_minute: DEFAULT_MAX_REQUESTS_PER_MINUTE,
             request_timeout_secs: DEFAULT_REQUEST_TIMEOUT_SECS,
             shutdown_grace_secs: DEFAULT_SHUTDOWN_GRACE_SECS,
             max_db_bytes: 0,
@@ -147,6 +209,11 @@ mod tests {
         expected.log.clone_from(&parsed.log);
         expected.max_body_bytes = parsed.max_body_bytes;
         expected.max_document_bytes = parsed.max_document_bytes;
+        expected.max_messages_per_request = parsed.max_messages_per_request;
+        expected.max_changes_per_message = parsed.max_changes_per_message;
+        expected.max_decoded_bytes = parsed.max_decoded_bytes;
+        expected.max_text_chars = parsed.max_text_chars;
+        expected.max_requests_per_minute = parsed.max_requests_per_minute;
         expected.request_timeout_secs = parsed.request_timeout_secs;
         expected.shutdown_grace_secs = parsed.shutdown_grace_secs;
         expected.max_db_bytes = parsed.max_db_bytes;
@@ -164,8 +231,28 @@ mod tests {
             "5",
             "--shutdown-grace-secs",
             "0",
+            "--max-messages-per-request",
+            "20",
+            "--max-changes-per-message",
+            "30",
+            "--max-decoded-bytes",
+            "4096",
+            "--max-text-chars",
+            "50",
+            "--max-requests-per-minute",
+            "0",
         ])
         .expect("parse");
+        assert_eq!(
+            (
+                custom.max_messages_per_request,
+                custom.max_changes_per_message,
+                custom.max_decoded_bytes,
+                custom.max_text_chars,
+                custom.max_requests_per_minute
+            ),
+            (20, 30, 4096, 50, 0)
+        );
         assert_eq!(custom.listen, "127.0.0.1:0");
         assert_eq!(custom.max_body_bytes, 1024);
         assert_eq!(custom.max_document_bytes, 2048);
@@ -177,6 +264,11 @@ mod tests {
     fn defaults_of_the_limits() {
         let config = Config::for_data_dir("/tmp/x");
         assert_eq!(config.max_document_bytes, 1_048_576);
+        assert_eq!(config.max_messages_per_request, 500);
+        assert_eq!(config.max_changes_per_message, 10_000);
+        assert_eq!(config.max_decoded_bytes, 16 * 1_048_576);
+        assert_eq!(config.max_text_chars, 10_000);
+        assert_eq!(config.max_requests_per_minute, 600);
         assert_eq!(config.request_timeout(), Duration::from_secs(120));
         assert_eq!(config.shutdown_grace(), Duration::from_secs(10));
     }

@@ -7,7 +7,8 @@
 //! turned into this shape by [`ApiError::from_status`], keeping their status.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use fieldsync_schema::CheckId;
 use fieldsync_schema::wire::ErrorBody;
@@ -74,6 +75,29 @@ pub enum ApiError {
         fault: StorageFault,
         /// The store's error, for the log.
         detail: String,
+    },
+    /// 429 `too_many_requests`: the device made more requests than its per-minute limit; the
+    /// answer carries `Retry-After` (seconds).
+    #[error("{message}")]
+    TooManyRequests {
+        /// The limit and when to come back.
+        message: String,
+        /// Seconds until the next request is accepted.
+        retry_after: u64,
+    },
+    /// A per-document limit answered alone (every message of the request broke it): the
+    /// status of that limit (413, 422) with the limit's own code (`too_many_changes`,
+    /// `text_too_long`) and the check.
+    #[error("{message}")]
+    Refused {
+        /// The status answered.
+        status: StatusCode,
+        /// The rejection code.
+        code: &'static str,
+        /// The rejection's message, naming the check, the value and the limit.
+        message: String,
+        /// The check concerned.
+        check: Option<CheckId>,
     },
     /// 500 `internal`: logged with its detail; the client gets a generic message.
     #[error("internal error: {0}")]
@@ -175,6 +199,18 @@ impl ApiError {
                 *check,
             ),
             Self::Storage { fault, .. } => storage_parts(*fault),
+            Self::TooManyRequests { message, .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                message.clone(),
+                None,
+            ),
+            Self::Refused {
+                status,
+                code,
+                message,
+                check,
+            } => (*status, code, message.clone(), *check),
             Self::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -305,6 +341,11 @@ impl IntoResponse for ApiError {
                 axum::http::header::WWW_AUTHENTICATE,
                 axum::http::HeaderValue::from_static("Bearer"),
             );
+        }
+        if let Self::TooManyRequests { retry_after, .. } = &self {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(*retry_after));
         }
         response
     }

@@ -13,6 +13,7 @@
 //!   incoming changes, and the audit log.
 //! - [`cli`], [`admin`]: the command line: serving, and the admin subcommands (`backup`,
 //!   `restore`, `user`, `device`, `audit`).
+//! - [`rate_limit`]: sync requests per device per minute.
 //!
 //! Data flow of a sync round: the handler decodes the JSON [`fieldsync_schema::wire::SyncRequest`],
 //! then on the blocking pool [`sync::sync_round`] opens one write transaction, applies each
@@ -37,6 +38,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod rate_limit;
 pub mod router;
 pub mod routes;
 pub mod state;

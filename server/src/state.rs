@@ -3,11 +3,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use fieldsync_schema::sync_bounds::MessageBounds;
 use fieldsync_schema::wire::MAX_MESSAGES_PER_REQUEST;
 
 use crate::config::Config;
 use crate::error::ApiError;
+use crate::rate_limit::RateLimiter;
 use crate::store::{SqliteStore, Store, StoreError};
+use crate::sync::Limits;
 
 /// What every handler can reach: the store and the limits. Cheap to clone.
 #[derive(Clone)]
@@ -15,7 +18,9 @@ pub struct AppState {
     store: Arc<dyn Store>,
     reply_limit: usize,
     max_body_bytes: usize,
-    max_document_bytes: usize,
+    max_messages: usize,
+    limits: Limits,
+    rate: Arc<RateLimiter>,
     request_timeout: Duration,
     shutdown_grace: Duration,
 }
@@ -27,7 +32,18 @@ impl AppState {
             store,
             reply_limit: MAX_MESSAGES_PER_REQUEST,
             max_body_bytes: config.max_body_bytes,
-            max_document_bytes: config.max_document_bytes,
+            max_messages: config.max_messages_per_request,
+            limits: Limits {
+                document_bytes: config.max_document_bytes,
+                message: MessageBounds {
+                    max_bytes: config.max_document_bytes,
+                    max_changes: config.max_changes_per_message,
+                    max_decoded_bytes: config.max_decoded_bytes,
+                },
+                text_chars: config.max_text_chars,
+                ..Limits::default()
+            },
+            rate: Arc::new(RateLimiter::new(config.max_requests_per_minute)),
             request_timeout: config.request_timeout(),
             shutdown_grace: config.shutdown_grace(),
         }
@@ -70,7 +86,25 @@ impl AppState {
 
     /// Largest Automerge document in bytes the server stores ([`Config::max_document_bytes`]).
     pub fn max_document_bytes(&self) -> usize {
-        self.max_document_bytes
+        self.limits.document_bytes
+    }
+
+    /// Most messages one sync request may carry ([`Config::max_messages_per_request`]).
+    pub fn max_messages(&self) -> usize {
+        self.max_messages
+    }
+
+    /// The bounds of one sync round, from the configuration (the reply limit included).
+    pub fn limits(&self) -> Limits {
+        Limits {
+            reply_messages: self.reply_limit,
+            ..self.limits
+        }
+    }
+
+    /// The per-device limiter of sync requests ([`Config::max_requests_per_minute`]).
+    pub fn rate_limiter(&self) -> &RateLimiter {
+        &self.rate
     }
 
     /// Longest time one request may take, body upload included; then it gets a 408.

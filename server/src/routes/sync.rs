@@ -1,13 +1,17 @@
 //! `POST /api/v1/sync`: one round of the batched sync.
 
+use std::time::Instant;
+
 use axum::Json;
 use axum::extract::State;
-use fieldsync_schema::wire::{MAX_MESSAGES_PER_REQUEST, SyncRequest, SyncResponse};
+use axum::http::StatusCode;
+use fieldsync_schema::wire::{SyncRequest, SyncResponse};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::state::AppState;
+use crate::sync::{MALFORMED_MESSAGE, TEXT_TOO_LONG, TOO_LARGE, TOO_MANY_CHANGES};
 
 /// Runs one sync round for the authenticated device ([`crate::sync::sync_round_as`]): the
 /// device is the token's, whatever the body's `device` says.
@@ -15,29 +19,41 @@ use crate::state::AppState;
 /// # Errors
 /// 401 without a valid token (before the body is read).
 /// 400 for a body that is not a [`SyncRequest`], has an empty device id, or carries only
-/// malformed messages (naming the first document); 413 for more than
-/// [`MAX_MESSAGES_PER_REQUEST`] messages or a body over the limit; 500 if the store fails
-/// (nothing of the round is kept). Per-document problems are `rejected` entries, not errors.
+/// malformed messages (naming the first document); 413 for more messages than
+/// `--max-messages-per-request`, a body over the limit, or only messages over a size or
+/// changes limit; 422 for only messages over the text limit; 429 with `Retry-After` when the
+/// device is over `--max-requests-per-minute`; 500 if the store fails (nothing of the round
+/// is kept). Per-document problems in a batch with anything else are `rejected` entries.
 pub async fn sync(
     State(state): State<AppState>,
     Caller(caller): Caller,
     ApiJson(request): ApiJson<SyncRequest>,
 ) -> Result<Json<SyncResponse>, ApiError> {
-    if request.messages.len() > MAX_MESSAGES_PER_REQUEST {
-        return Err(ApiError::TooLarge(format!(
-            "the request carries {} messages; the limit is {MAX_MESSAGES_PER_REQUEST} per request: \
-             split the sync into rounds",
-            request.messages.len()
-        )));
-    }
     if request.device.id.trim().is_empty() {
         return Err(ApiError::bad_request("device.id must not be empty"));
     }
-    let limits = crate::sync::Limits {
-        reply_messages: state.reply_limit(),
-        document_bytes: state.max_document_bytes(),
-        ..crate::sync::Limits::default()
-    };
+    let limiter = state.rate_limiter();
+    if let Err(wait) = limiter.check(rate_key(&caller), Instant::now()) {
+        return Err(ApiError::TooManyRequests {
+            message: format!(
+                "device {} made more than {} sync requests in a minute \
+                 (--max-requests-per-minute); retry in {} s",
+                caller.device,
+                limiter.per_minute(),
+                wait.as_secs()
+            ),
+            retry_after: wait.as_secs(),
+        });
+    }
+    let max = state.max_messages();
+    if request.messages.len() > max {
+        return Err(ApiError::TooLarge(format!(
+            "the request carries {} messages; the limit is {max} per request \
+             (--max-messages-per-request): split the sync into rounds",
+            request.messages.len()
+        )));
+    }
+    let limits = state.limits();
     let sent = request.messages.len();
     let response = state
         .run(move |store| {
@@ -46,28 +62,48 @@ pub async fn sync(
             )?)
         })
         .await?;
-    if let Some(err) = nothing_but_malformed(sent, &response) {
+    if let Some(err) = nothing_but_refused(sent, &response) {
         return Err(err);
     }
     Ok(Json(response))
 }
 
-/// A request whose every message was malformed, and that gets nothing back, is answered
-/// with a 400 naming the (first) document instead of a 200 listing rejections: there is no
-/// batch to keep going. The messages are in quarantine either way; a batch with anything
-/// else in it stays a 200 with `rejected` entries, so one bad document never blocks the rest.
-fn nothing_but_malformed(sent: usize, response: &SyncResponse) -> Option<ApiError> {
-    let all_malformed = sent > 0
-        && response.rejected.len() == sent
-        && response
-            .rejected
-            .iter()
-            .all(|r| r.error == crate::sync::MALFORMED_MESSAGE);
+/// The key requests are counted under: the authenticated device (its token's), not the id
+/// the request body claims, so a device cannot spread its requests over made-up ids.
+pub fn rate_key(caller: &crate::auth::Identity) -> &str {
+    &caller.device
+}
+
+/// A request whose every message was refused for the same reason, and that gets nothing
+/// back, is answered with that reason's status naming the (first) document instead of a
+/// 200 listing rejections: there is no batch to keep going. Malformed is 400, over a size or
+/// changes limit 413, over the text limit 422. The messages are in quarantine either way; a
+/// batch with anything else in it stays a 200 with `rejected` entries, so one bad document
+/// never blocks the rest.
+fn nothing_but_refused(sent: usize, response: &SyncResponse) -> Option<ApiError> {
     let first = response.rejected.first()?;
-    (all_malformed && response.messages.is_empty() && !response.more).then(|| {
-        ApiError::BadRequest {
-            message: first.message.clone(),
-            check: Some(first.check),
+    let all_alike = sent > 0
+        && response.rejected.len() == sent
+        && response.rejected.iter().all(|r| r.error == first.error);
+    if !all_alike || !response.messages.is_empty() || response.more {
+        return None;
+    }
+    let (status, code) = match first.error.as_str() {
+        MALFORMED_MESSAGE => {
+            return Some(ApiError::BadRequest {
+                message: first.message.clone(),
+                check: Some(first.check),
+            });
         }
+        TOO_LARGE => (StatusCode::PAYLOAD_TOO_LARGE, TOO_LARGE),
+        TOO_MANY_CHANGES => (StatusCode::PAYLOAD_TOO_LARGE, TOO_MANY_CHANGES),
+        TEXT_TOO_LONG => (StatusCode::UNPROCESSABLE_ENTITY, TEXT_TOO_LONG),
+        _ => return None,
+    };
+    Some(ApiError::Refused {
+        status,
+        code,
+        message: first.message.clone(),
+        check: Some(first.check),
     })
 }

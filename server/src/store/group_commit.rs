@@ -165,8 +165,18 @@ fn run_savepoint(
     if let Err(err) = conn.execute_batch("SAVEPOINT round") {
         return (Err(err.into()), false);
     }
-    let result =
-        catch_unwind(AssertUnwindSafe(|| work(conn))).unwrap_or_else(|_| Err(StoreError::Panicked));
+    let result = catch_unwind(AssertUnwindSafe(|| work(conn))).unwrap_or_else(|panic| {
+        let detail = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("(no message)");
+        tracing::error!(
+            panic = detail,
+            "a sync round panicked; its changes are rolled back"
+        );
+        Err(StoreError::Panicked)
+    });
     match result {
         Ok(()) => match conn.execute_batch("RELEASE round") {
             Ok(()) => (Ok(()), true),

@@ -4,14 +4,18 @@ use std::collections::BTreeMap;
 
 use automerge::ChangeHash;
 use automerge::sync::{Message, State, SyncDoc};
+use fieldsync_schema::automerge_guard::contained;
 use fieldsync_schema::forms::is_valid;
 use fieldsync_schema::sync::{needs_delivery, trust_their_heads};
+use fieldsync_schema::sync_bounds::{Breach, MAX_HEADS, MessageError, check_message};
+use fieldsync_schema::text_limit::first_over;
 use fieldsync_schema::validation::check_violations;
 use fieldsync_schema::wire::DocMessage;
 use fieldsync_schema::{Catalog, Check, CheckDoc, CheckId, CheckRecord, LinkSource, Violation};
 
 use super::{
-    FORBIDDEN, INVALID_CHECK, MALFORMED_MESSAGE, Round, TOO_LARGE, put_state, stored_state,
+    FORBIDDEN, INVALID_CHECK, MALFORMED_MESSAGE, Round, TEXT_TOO_LONG, TOO_LARGE, TOO_MANY_CHANGES,
+    put_state, stored_state,
 };
 use crate::auth::DEFAULT_TEAM;
 use crate::auth::audit::{self, NewAudit};
@@ -42,7 +46,8 @@ impl From<StoreError> for Refusal {
 /// refused whatever the store holds.
 #[derive(Debug, Clone)]
 pub(super) struct Rejected {
-    /// Stable code ([`MALFORMED_MESSAGE`], [`INVALID_CHECK`], [`TOO_LARGE`], [`super::INTERNAL`]).
+    /// Stable code ([`MALFORMED_MESSAGE`], [`INVALID_CHECK`], [`TOO_LARGE`],
+    /// [`TOO_MANY_CHANGES`], [`TEXT_TOO_LONG`], [`super::INTERNAL`]).
     pub(super) code: &'static str,
     /// Human-readable reason naming the check.
     pub(super) message: String,
@@ -196,20 +201,61 @@ pub(super) fn prepare_new(round: &Round<'_>, incoming: &DocMessage) -> Prepared 
     )
 }
 
-/// The message decoded, after the size limit.
+/// [`receive`] without a store: `stored` is the server's copy of the document, if any, and
+/// the device's sync state is fresh. Yields the reply.
+pub(super) fn detached(
+    round: &Round<'_>,
+    stored: Option<&[u8]>,
+    incoming: &DocMessage,
+) -> Result<Option<DocMessage>, Rejected> {
+    let message = decode(round, incoming)?;
+    let (mut doc, stored) = match stored {
+        None => (CheckDoc::empty(), false),
+        Some(bytes) => {
+            let doc = CheckDoc::load(bytes).map_err(|e| {
+                reject(
+                    super::INTERNAL,
+                    format!("stored document does not load: {e}"),
+                )
+            })?;
+            (doc, true)
+        }
+    };
+    let known = Known { stored, team: None };
+    let applied = apply(
+        round,
+        incoming.check,
+        message,
+        &mut doc,
+        State::new(),
+        known,
+    )?;
+    Ok(applied.and_then(|a| a.reply))
+}
+
+/// The message decoded, after its structure and bounds were checked
+/// ([`check_message`]): Automerge never sees a message that breaks them.
 fn decode(round: &Round<'_>, incoming: &DocMessage) -> Result<Message, Rejected> {
     let check = incoming.check;
-    let limit = round.limits.document_bytes;
-    if incoming.message.len() > limit {
-        return Err(reject(
-            TOO_LARGE,
-            format!(
-                "sync message for check {check} is {} bytes; this server accepts at most {limit} \
-                 bytes per document (--max-document-bytes)",
-                incoming.message.len()
-            ),
-        ));
-    }
+    check_message(&incoming.message, &round.limits.message).map_err(|e| {
+        let (code, flag) = match (e.breach(), &e) {
+            (Breach::Malformed, _) => (MALFORMED_MESSAGE, ""),
+            (Breach::TooLarge, MessageError::TooLarge { .. }) => {
+                (TOO_LARGE, " (--max-document-bytes)")
+            }
+            (Breach::TooLarge, _) => (TOO_LARGE, " (--max-decoded-bytes)"),
+            (Breach::TooManyChanges, _) => (TOO_MANY_CHANGES, " (--max-changes-per-message)"),
+        };
+        let what = if code == MALFORMED_MESSAGE {
+            "is malformed"
+        } else {
+            "is over this server's limit"
+        };
+        reject(
+            code,
+            format!("sync message for check {check} {what}: {e}{flag}"),
+        )
+    })?;
     Message::decode(&incoming.message).map_err(|e| {
         reject(
             MALFORMED_MESSAGE,
@@ -232,15 +278,20 @@ fn apply(
 ) -> Result<Option<Applied>, Rejected> {
     let device_heads = message.heads.clone();
     let before = doc.heads();
-    doc.automerge()
-        .sync()
-        .receive_sync_message(&mut state, message)
-        .map_err(|e| {
-            reject(
-                MALFORMED_MESSAGE,
-                format!("sync message for check {check} cannot be applied: {e}"),
-            )
-        })?;
+    // A panic inside automerge leaves `doc` half-changed: it is dropped with the rejection.
+    contained(|| {
+        doc.automerge()
+            .sync()
+            .receive_sync_message(&mut state, message)
+    })
+    .map_err(|e| e.to_string())
+    .and_then(|applied| applied.map_err(|e| e.to_string()))
+    .map_err(|e| {
+        reject(
+            MALFORMED_MESSAGE,
+            format!("sync message for check {check} cannot be applied: {e}"),
+        )
+    })?;
     let changed = doc.heads() != before;
     let verdict = match &round.auth {
         Some(auth) if changed => Some(
@@ -396,6 +447,16 @@ fn prepare_store(round: &Round<'_>, check: CheckId, doc: &mut CheckDoc) -> Resul
             ),
         ));
     }
+    if let Some(long) = first_over(&read, round.limits.text_chars) {
+        return Err(reject(
+            TEXT_TOO_LONG,
+            format!(
+                "check {check}: {} is {} characters; this server accepts at most {} characters \
+                 per text (--max-text-chars)",
+                long.field, long.chars, round.limits.text_chars
+            ),
+        ));
+    }
     let violations = check_violations(&read);
     let valid = is_valid(&violations);
     if !valid {
@@ -416,6 +477,17 @@ fn prepare_store(round: &Round<'_>, check: CheckId, doc: &mut CheckDoc) -> Resul
     })?;
     let view = view_of(doc, &read, relinked, &violations);
     let heads = doc.heads();
+    if heads.len() as u64 > MAX_HEADS {
+        // Its devices could not announce them: their messages would break the bounds.
+        return Err(reject(
+            TOO_LARGE,
+            format!(
+                "check {check} would have {} concurrent heads; sync messages carry at most \
+                 {MAX_HEADS}",
+                heads.len()
+            ),
+        ));
+    }
     let bytes = doc.save();
     let limit = round.limits.document_bytes;
     if bytes.len() > limit {

@@ -22,6 +22,7 @@ use std::collections::{HashMap, HashSet};
 use automerge::ActorId;
 use automerge::sync::State;
 use fieldsync_schema::sync::load_state;
+use fieldsync_schema::sync_bounds::MessageBounds;
 use fieldsync_schema::wire::{
     BATCH_BYTES, DeletedCheck, DeviceInfo, DocMessage, Horizon, MAX_WINDOW_BYTES, Receive,
     Rejection, SyncRequest, SyncResponse,
@@ -39,6 +40,11 @@ pub const MALFORMED_MESSAGE: &str = "malformed_message";
 pub const INVALID_CHECK: &str = "invalid_check";
 /// Rejection code: the message or the merged document is larger than `--max-document-bytes`.
 pub const TOO_LARGE: &str = "too_large";
+/// Rejection code: the message carries more Automerge chunks than `--max-changes-per-message`.
+pub const TOO_MANY_CHANGES: &str = "too_many_changes";
+/// Rejection code: the message makes a free text of the check longer than
+/// `--max-text-chars`.
+pub const TEXT_TOO_LONG: &str = "text_too_long";
 /// Rejection code: the server could not process the document (details in its log).
 pub const INTERNAL: &str = "internal";
 /// Rejection code: the sender may not make (or relay) a change of the message, or may not
@@ -63,9 +69,16 @@ pub struct Limits {
     /// message still goes alone. A device's `window` replaces it, kept within
     /// [`BATCH_BYTES`]..=[`MAX_WINDOW_BYTES`].
     pub reply_bytes: usize,
-    /// Largest sync message, and largest stored document, in bytes
-    /// (`--max-document-bytes`); larger ones are rejected `too_large`.
+    /// Largest stored document, in bytes (`--max-document-bytes`); larger ones are rejected
+    /// `too_large`.
     pub document_bytes: usize,
+    /// The structural bounds every received message is checked against before Automerge
+    /// decodes it ([`fieldsync_schema::sync_bounds::check_message`]): its size
+    /// (`--max-document-bytes`), its chunks (`--max-changes-per-message`) and what they
+    /// inflate to (`--max-decoded-bytes`).
+    pub message: MessageBounds,
+    /// Longest free text of a check, in characters (`--max-text-chars`).
+    pub text_chars: usize,
 }
 
 impl Default for Limits {
@@ -74,6 +87,8 @@ impl Default for Limits {
             reply_messages: fieldsync_schema::wire::MAX_MESSAGES_PER_REQUEST,
             reply_bytes: 2 * fieldsync_schema::wire::BATCH_BYTES,
             document_bytes: 1024 * 1024,
+            message: MessageBounds::default(),
+            text_chars: 10_000,
         }
     }
 }
@@ -209,6 +224,34 @@ fn round(
         "sync round done"
     );
     Ok(response)
+}
+
+/// Applies one device message to a document outside any store, as a round does for it:
+/// bounds, decode, receive, read back as a check, validate, link, save, reply. `stored` is
+/// the server's copy of the document, if it has one; the device's sync state is fresh.
+/// For fuzzing and tests; real rounds go through [`sync_round`].
+///
+/// # Errors
+/// The [`Rejection`] a round would report for the message.
+pub fn receive_detached(
+    stored: Option<&[u8]>,
+    incoming: &DocMessage,
+    limits: &Limits,
+) -> Result<Option<DocMessage>, Rejection> {
+    let round = Round {
+        device: "detached",
+        cursor: 0,
+        actor: ActorId::from(&[0x5e; 16][..]),
+        author: server_author(),
+        limits: *limits,
+        held_only: false,
+        auth: None,
+    };
+    incoming::detached(&round, stored, incoming).map_err(|r| Rejection {
+        check: incoming.check,
+        error: r.code.to_owned(),
+        message: r.message,
+    })
 }
 
 /// The checks of `request` the server does not hold yet, prepared before the round takes the

@@ -54,6 +54,15 @@ impl TestApp {
         }
     }
 
+    /// An app over `state` (a store of the test's own) whose data lives in `dir`.
+    pub fn from_parts(dir: TempDir, state: AppState) -> Self {
+        Self {
+            dir,
+            state,
+            tokens: Mutex::default(),
+        }
+    }
+
     /// The token of the device `info` names (enrolled with its registered actor on first
     /// use; a device id no [`Device`] has gets a fresh actor).
     pub fn token_for(&self, info: &DeviceInfo) -> String {

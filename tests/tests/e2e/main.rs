@@ -13,6 +13,7 @@ mod export_filters;
 mod export_fixture;
 mod exports;
 mod fetch;
+mod hostile;
 mod input;
 mod local_data;
 mod offline;

@@ -1,0 +1,6 @@
+//! libFuzzer target: [`fieldsync_fuzz::hydrate_check`].
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(init: fieldsync_fuzz::quiet_panics(), |data: &[u8]| {
+    fieldsync_fuzz::hydrate_check(data)
+});
