@@ -78,7 +78,11 @@ pub struct HttpTransport {
 impl HttpTransport {
     /// A transport to `server` (e.g. `http://127.0.0.1:8080`).
     pub fn new(server: &str) -> HttpTransport {
+        // No `user-agent` or `accept` header: on 2G every byte of every round trip counts
+        // (an idle reconnect is one small request), and the server needs neither.
         let agent: ureq::Agent = ureq::Agent::config_builder()
+            .user_agent(ureq::config::AutoHeaderValue::None)
+            .accept(ureq::config::AutoHeaderValue::None)
             .http_status_as_error(false)
             .timeout_connect(Some(Duration::from_secs(15)))
             .timeout_global(Some(Duration::from_secs(600)))

@@ -1,7 +1,8 @@
 //! Random secrets (bearer tokens, enrolment codes) and the hashes stored instead of them.
 //!
 //! Both come from `rand`'s thread-local generator, a ChaCha-based CSPRNG seeded from the
-//! operating system. A token is 32 random bytes in hex after `fst_` (256 bits); a code is 12
+//! operating system. A token is 32 random bytes in unpadded base64url after `fst_` (256
+//! bits, 47 characters: it rides on every request, so it is kept short); a code is 12
 //! characters of Crockford's base32 (60 bits, no I, L, O or U, so it reads aloud and types
 //! on a phone), shown as `XXXX-XXXX-XXXX`. Only SHA-256 of either is stored: both are
 //! random and long, so a slow password hash would add nothing.
@@ -15,12 +16,15 @@ const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 /// Characters in an enrolment code (dashes aside).
 pub const CODE_CHARS: usize = 12;
 
-/// A new bearer token: `fst_` and 64 hex digits.
+/// A new bearer token: `fst_` and 43 base64url characters (32 random bytes). Tokens are
+/// compared only by their hash, so tokens issued in another form (64 hex digits, before
+/// this one) keep working.
 pub fn new_token() -> String {
+    use base64::Engine as _;
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("fst_{hex}")
+    let text = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    format!("fst_{text}")
 }
 
 /// A new enrolment code, `XXXX-XXXX-XXXX`.
@@ -76,7 +80,13 @@ mod tests {
     fn tokens_and_codes_are_random_and_well_formed() {
         let (a, b) = (new_token(), new_token());
         assert_ne!(a, b);
-        assert_eq!(a.len(), 4 + 64);
+        assert_eq!(a.len(), 4 + 43);
+        assert!(
+            a[4..]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+            "{a}"
+        );
         let code = new_code();
         assert_eq!(code.len(), CODE_CHARS + 2, "{code}");
         assert_ne!(code, new_code());
