@@ -42,8 +42,11 @@ pub fn run(options: &Options) -> anyhow::Result<Report> {
     let log = server.log();
     // Supervisor reads on the cold server: the per-resolution summary, then one resolution's
     // checks (every bakery links to resolution 16).
-    let (resolutions_s, _) = timed_get(&format!("{}/api/v1/resolutions", server.url))?;
-    let (list_s, list_bytes) = timed_get(&format!("{}/api/v1/checks?resolution=16", server.url))?;
+    // (Read with the device's own token: every check is its team's.)
+    let token = device.store.db().token()?.unwrap_or_default();
+    let get = |path: &str| timed_get(&format!("{}{path}", server.url), &token);
+    let (resolutions_s, _) = get("/api/v1/resolutions")?;
+    let (list_s, list_bytes) = get("/api/v1/checks?resolution=16")?;
     let after_reads = server.memory()?;
     let ready_s = server.ready_s;
     server.stop()?;
@@ -102,10 +105,11 @@ pub fn run(options: &Options) -> anyhow::Result<Report> {
     Ok(report)
 }
 
-/// Time and body size of one GET.
-fn timed_get(url: &str) -> anyhow::Result<(f64, u64)> {
+/// Time and body size of one GET with bearer `token`.
+fn timed_get(url: &str, token: &str) -> anyhow::Result<(f64, u64)> {
     let started = Instant::now();
     let mut response = ureq::get(url)
+        .header("authorization", &format!("Bearer {token}"))
         .call()
         .with_context(|| format!("GET {url}"))?;
     let body = response
