@@ -97,6 +97,9 @@ pub struct CodeLife {
     /// Days the enrolment code stays valid (1 to 365).
     #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u64).range(1..=365))]
     pub code_days: u64,
+    /// Also draw the code as a QR code on stderr, for the device's camera.
+    #[arg(long)]
+    pub qr: bool,
 }
 
 impl CodeLife {
@@ -200,6 +203,9 @@ fn print_code(
          offline, `fieldsync enrol --server URL {code}`)",
         life.code_days
     );
+    if life.qr {
+        eprintln!("{}", super::qr::enrolment_qr(code)?);
+    }
     Ok(())
 }
 

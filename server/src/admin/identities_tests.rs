@@ -21,14 +21,20 @@ fn admin_commands_add_enrol_revoke_and_audit() {
         name: "ana".into(),
         role: "inspector".into(),
         team: Some("north".into()),
-        code: CodeLife { code_days: 7 },
+        code: CodeLife {
+            code_days: 7,
+            qr: false,
+        },
     });
     run(dir.path(), &add).expect("add");
     let again = run(dir.path(), &add).expect_err("duplicate");
     assert!(again.to_string().contains("already exists"), "{again}");
     let enrol = AdminCommand::Device(DeviceCommand::Enrol {
         user: "nobody".into(),
-        code: CodeLife { code_days: 1 },
+        code: CodeLife {
+            code_days: 1,
+            qr: true,
+        },
     });
     let err = run(dir.path(), &enrol).expect_err("unknown user");
     assert!(err.to_string().contains("nobody"), "{err}");

@@ -15,6 +15,7 @@
 
 pub mod backup;
 pub mod identities;
+pub mod qr;
 pub mod restore;
 
 use std::path::Path;
