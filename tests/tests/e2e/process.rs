@@ -39,9 +39,12 @@ pub struct ServerProcess {
     data: PathBuf,
     /// The server's log lines, as they come.
     log: Receiver<String>,
-    /// The supervisor token [`ServerProcess::get`] reads with.
-    reader: std::sync::OnceLock<String>,
 }
+
+/// The supervisor token [`ServerProcess::get`] reads with, per data directory: made once
+/// and kept across restarts, so that reading a server never writes its database (a server
+/// on a read-only data directory must not have its file changed under it by the harness).
+static READERS: std::sync::Mutex<Vec<(PathBuf, String)>> = std::sync::Mutex::new(Vec::new());
 
 /// Longest wait for one log line; only a hung server takes this long.
 const LOG_TIMEOUT: Duration = Duration::from_secs(60);
@@ -103,7 +106,6 @@ impl ServerProcess {
             child,
             data: data.to_owned(),
             log,
-            reader: std::sync::OnceLock::new(),
         })
     }
 
@@ -180,19 +182,36 @@ impl ServerProcess {
         super::harness::enrol_at(&self.data, &self.url, device)
     }
 
-    /// `GET path` as a supervisor (a reader enrolled on first use): status and body.
+    /// `GET path` as a supervisor (a reader enrolled on first use of the data directory,
+    /// again only if the server no longer knows it, e.g. after a restore): status and body.
     ///
     /// # Errors
     /// The request could not be sent.
     pub fn get(&self, path: &str) -> Result<(u16, Vec<u8>)> {
-        let token = match self.reader.get() {
-            Some(token) => token.clone(),
-            None => {
-                let (token, _) =
-                    super::harness::token_at(&self.data, "process-reader", "supervisor", None)?;
-                self.reader.get_or_init(|| token).clone()
-            }
-        };
+        let (status, body) = self.get_with(path, &self.reader_token(false)?)?;
+        if status == 401 {
+            return self.get_with(path, &self.reader_token(true)?);
+        }
+        Ok((status, body))
+    }
+
+    /// The reader's token for this data directory, made when missing or when `renew`.
+    fn reader_token(&self, renew: bool) -> Result<String> {
+        let mut readers = READERS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let known = readers.iter().position(|(dir, _)| *dir == self.data);
+        if let (Some(i), false) = (known, renew) {
+            return Ok(readers[i].1.clone());
+        }
+        let (token, _) =
+            super::harness::token_at(&self.data, "process-reader", "supervisor", None)?;
+        readers.retain(|(dir, _)| *dir != self.data);
+        readers.push((self.data.clone(), token.clone()));
+        Ok(token)
+    }
+
+    fn get_with(&self, path: &str, token: &str) -> Result<(u16, Vec<u8>)> {
         let mut response = ureq::get(&format!("{}{path}", self.url))
             .header("authorization", format!("Bearer {token}"))
             .config()
