@@ -10,23 +10,6 @@ use serde_json::Value;
 
 use crate::harness::{Device, TestServer};
 
-pub fn record(device: &Device, site: &str) -> Result<String> {
-    Ok(device
-        .ok(&[
-            "record",
-            "--kind",
-            "mill",
-            "--site-id",
-            site,
-            "--site-name",
-            "مطحنة الميادين",
-            "--set",
-            "operating=true",
-        ])?
-        .trim()
-        .to_owned())
-}
-
 /// `GET path` with `token` (none: no header): status and JSON body.
 pub fn get_as(server: &TestServer, path: &str, token: Option<&str>) -> Result<(u16, Value)> {
     let mut request = ureq::get(&format!("{}{path}", server.url()));
@@ -86,9 +69,9 @@ fn missing_or_bad_tokens_get_a_json_401_and_healthz_stays_open() -> Result<()> {
 fn a_revoked_device_gets_a_clear_401_keeps_its_data_and_can_enrol_again() -> Result<()> {
     let server = TestServer::start()?;
     let ana = Device::init("ana", "inspector")?;
-    let synced = record(&ana, "M-1")?;
+    let synced = ana.record_mill("M-1")?;
     ana.sync(&server)?;
-    let unsynced = record(&ana, "M-2")?;
+    let unsynced = ana.record_mill("M-2")?;
     let device = ana.json(&["show", &synced, "--json"])?["check"]["authors"]
         .as_object()
         .and_then(|a| a.values().next().cloned())
@@ -144,7 +127,7 @@ fn a_revoked_device_gets_a_clear_401_keeps_its_data_and_can_enrol_again() -> Res
 fn init_enrol_takes_the_name_from_the_server_and_an_offline_device_keeps_its_work() -> Result<()> {
     let server = TestServer::start()?;
     let nour = Device::enrolled(&server, "نور", "inspector", Some("north"))?;
-    let id = record(&nour, "M-N")?;
+    let id = nour.record_mill("M-N")?;
     assert!(nour.sync(&server)?.contains("0 rejected"));
     let detail = server.get_json(&format!("/api/v1/checks/{id}"))?;
     assert_eq!(
@@ -155,7 +138,7 @@ fn init_enrol_takes_the_name_from_the_server_and_an_offline_device_keeps_its_wor
     // Set up offline as "ana", then enrolled: a code for another user is refused and stays
     // unused; the right one keeps the device's actor, so the offline check syncs as ana's.
     let ana = Device::init("ana", "inspector")?;
-    let offline = record(&ana, "M-A")?;
+    let offline = ana.record_mill("M-A")?;
     let wrong = server.code_for("sara", "supervisor", None)?;
     let err = ana.fails(&["enrol", "--server", &server.url(), &wrong])?;
     assert!(err.contains("\"ana\"") && err.contains("\"sara\""), "{err}");
@@ -179,9 +162,9 @@ fn inspectors_see_only_their_teams_checks() -> Result<()> {
     let ana = Device::enrolled(&server, "ana", "inspector", Some("north"))?;
     let bilal = Device::enrolled(&server, "bilal", "inspector", Some("south"))?;
     let sara = Device::enrolled(&server, "sara", "supervisor", None)?;
-    let north = record(&ana, "M-NORTH")?;
+    let north = ana.record_mill("M-NORTH")?;
     ana.sync(&server)?;
-    let south = record(&bilal, "M-SOUTH")?;
+    let south = bilal.record_mill("M-SOUTH")?;
     bilal.sync(&server)?;
 
     let err = bilal.fails(&["fetch", "--server", &server.url(), &north])?;

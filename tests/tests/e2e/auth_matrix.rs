@@ -12,7 +12,7 @@ use fieldsync_schema::{Author, CheckDoc, LinkDecision, ReviewState, Role};
 use fieldsync_server::auth::audit;
 use fieldsync_sync_cli::store::Store;
 
-use crate::auth::{audit_actions, record};
+use crate::auth::audit_actions;
 use crate::harness::{Device, TestServer};
 
 /// The decisions a role is checked against.
@@ -119,7 +119,7 @@ fn only_supervisors_and_admins_decide_on_the_server() -> Result<()> {
         };
         let actor = actor.as_ref().unwrap_or(&ana);
         for action in ACTIONS {
-            let id = record(&ana, &format!("M-{name}-{action}"))?;
+            let id = ana.record_mill(&format!("M-{name}-{action}"))?;
             // Ana's earlier refused decisions stay pending and are refused again.
             sync_said(&ana, &server)?;
             server.get_json(&format!("/api/v1/checks/{id}"))?;
@@ -130,7 +130,7 @@ fn only_supervisors_and_admins_decide_on_the_server() -> Result<()> {
                 actor.fetch(&server, &[&id])?;
             }
             write(actor, &id, action, None)?;
-            let bystander = record(actor, &format!("M-{name}-{action}-2"))?;
+            let bystander = actor.record_mill(&format!("M-{name}-{action}-2"))?;
             let (ok, said) = sync_said(actor, &server)?;
             let allowed = role != "inspector";
             assert_eq!(ok, allowed, "{role} {action}: {said}");
@@ -179,7 +179,7 @@ fn an_inspector_may_not_edit_another_teams_check_but_a_teammate_may() -> Result<
     let ana = Device::enrolled(&server, "ana", "inspector", Some("north"))?;
     let nour = Device::enrolled(&server, "nour", "inspector", Some("north"))?;
     let bilal = Device::enrolled(&server, "bilal", "inspector", Some("south"))?;
-    let id = record(&ana, "M-1")?;
+    let id = ana.record_mill("M-1")?;
     ana.sync(&server)?;
     nour.fetch(&server, &[&id])?;
     write(&nour, &id, "edit", None)?;
@@ -254,8 +254,8 @@ fn a_change_forged_under_another_devices_actor_is_refused_and_the_rest_syncs() -
     let ana = Device::enrolled(&server, "ana", "inspector", None)?;
     let bilal = Device::enrolled(&server, "bilal", "inspector", None)?;
     let sara = Device::enrolled(&server, "sara", "supervisor", None)?;
-    let forged = record(&ana, "M-F")?;
-    let honest = record(&ana, "M-H")?;
+    let forged = ana.record_mill("M-F")?;
+    let honest = ana.record_mill("M-H")?;
     ana.sync(&server)?;
     write(&ana, &forged, "edit", Some(&bilal))?;
     write(&ana, &honest, "edit", None)?;

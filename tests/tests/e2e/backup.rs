@@ -3,38 +3,9 @@
 //! server binary as a process, real CLI devices.
 
 use anyhow::Result;
-use serde_json::Value;
 
-use crate::harness::Device;
+use crate::harness::{Device, sorted_ids};
 use crate::process::{ServerProcess, server_command};
-
-fn record(device: &Device, site: &str) -> Result<String> {
-    Ok(device
-        .ok(&[
-            "record",
-            "--kind",
-            "mill",
-            "--site-id",
-            site,
-            "--site-name",
-            "مطحنة الميادين",
-            "--set",
-            "operating=true",
-        ])?
-        .trim()
-        .to_owned())
-}
-
-fn sorted_ids(list: &Value) -> Vec<String> {
-    let mut ids: Vec<String> = list
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|c| c["id"].as_str().expect("id").to_owned())
-        .collect();
-    ids.sort();
-    ids
-}
 
 fn stdout_of(args: &[&str]) -> Result<(bool, String, String)> {
     let out = server_command(args)?;
@@ -59,7 +30,7 @@ fn an_online_backup_restored_gets_back_everything_from_devices_ahead_of_it() -> 
     server.enrol(&u1)?;
     server.enrol(&u2)?;
     for site in ["M-1", "M-2", "M-3"] {
-        record(&u1, site)?;
+        u1.record_mill(site)?;
     }
     u1.sync_url(server.url())?;
     let (ok, out, err) = stdout_of(&["backup", "--data", data_arg, "--out", file_arg])?;
@@ -67,8 +38,8 @@ fn an_online_backup_restored_gets_back_everything_from_devices_ahead_of_it() -> 
     assert!(out.contains("3 checks"), "{out}");
 
     // Acknowledged after the backup: only the devices still have these once restored.
-    record(&u1, "M-4")?;
-    record(&u1, "M-5")?;
+    u1.record_mill("M-4")?;
+    u1.record_mill("M-5")?;
     u1.sync_url(server.url())?;
     u2.sync_url(server.url())?;
     // Enrolled after the backup: the restore must say this device has to enrol again.
@@ -102,7 +73,7 @@ fn an_online_backup_restored_gets_back_everything_from_devices_ahead_of_it() -> 
         server.get_json("/api/v1/checks")?.as_array().map(Vec::len),
         Some(3)
     );
-    let new = record(&u2, "M-U2")?;
+    let new = u2.record_mill("M-U2")?;
     // Enrolments after the backup went with the replaced database.
     server.enrol(&u1)?;
     server.enrol(&u2)?;

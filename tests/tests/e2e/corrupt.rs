@@ -32,20 +32,7 @@ fn a_corrupt_stored_check_is_not_served_and_the_next_device_sync_rebuilds_it() -
     let data = root.path().join("data");
     let server = TestServer::start_at(&data)?;
     let ana = Device::init("ana", "inspector")?;
-    let id = ana
-        .ok(&[
-            "record",
-            "--kind",
-            "mill",
-            "--site-id",
-            "M-9",
-            "--site-name",
-            "مطحنة الميادين",
-            "--set",
-            "operating=true",
-        ])?
-        .trim()
-        .to_owned();
+    let id = ana.record_mill("M-9")?;
     ana.sync(&server)?;
     damage(&data, &id)?;
 

@@ -103,22 +103,7 @@ impl TestServer {
     /// # Errors
     /// The request could not be sent or its body not read.
     pub fn get(&self, path: &str) -> Result<(u16, Vec<u8>)> {
-        let token = self.reader_token()?;
-        let mut response = ureq::get(&format!("{}{path}", self.url()))
-            .header("authorization", format!("Bearer {token}"))
-            .config()
-            .http_status_as_error(false)
-            .build()
-            .call()
-            .with_context(|| format!("GET {path}"))?;
-        let status = response.status().as_u16();
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(1 << 30)
-            .read_to_vec()
-            .with_context(|| format!("GET {path}: body"))?;
-        Ok((status, body))
+        http_get(&self.url(), path, &self.reader_token()?)
     }
 
     /// `GET path` answered 200 with JSON: the parsed body.
@@ -126,12 +111,57 @@ impl TestServer {
     /// # Errors
     /// Another status (named with the body), or a body that is not JSON.
     pub fn get_json(&self, path: &str) -> Result<serde_json::Value> {
-        let (status, body) = self.get(path)?;
-        if status != 200 {
-            bail!("GET {path}: {status} {}", String::from_utf8_lossy(&body));
-        }
-        serde_json::from_slice(&body).with_context(|| format!("GET {path}: not JSON"))
+        json_body(path, self.get(path)?)
     }
+}
+
+/// `GET base + path` with bearer `token`: the status and the body's bytes, whatever the
+/// status (for a server run in-process or as a child process).
+///
+/// # Errors
+/// The request could not be sent or its body not read.
+pub fn http_get(base: &str, path: &str, token: &str) -> Result<(u16, Vec<u8>)> {
+    let mut response = ureq::get(&format!("{base}{path}"))
+        .header("authorization", format!("Bearer {token}"))
+        .config()
+        .http_status_as_error(false)
+        .build()
+        .call()
+        .with_context(|| format!("GET {path}"))?;
+    let status = response.status().as_u16();
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(1 << 30)
+        .read_to_vec()
+        .with_context(|| format!("GET {path}: body"))?;
+    Ok((status, body))
+}
+
+/// The JSON of a `GET path` answered 200.
+///
+/// # Errors
+/// Another status (named with the body), or a body that is not JSON.
+pub fn json_body(path: &str, (status, body): (u16, Vec<u8>)) -> Result<serde_json::Value> {
+    if status != 200 {
+        bail!("GET {path}: {status} {}", String::from_utf8_lossy(&body));
+    }
+    serde_json::from_slice(&body).with_context(|| format!("GET {path}: not JSON"))
+}
+
+/// The `id` of every object in a JSON array (a check list), sorted.
+///
+/// # Panics
+/// `list` is not an array of objects with a string `id`.
+pub fn sorted_ids(list: &serde_json::Value) -> Vec<String> {
+    let mut ids: Vec<String> = list
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|c| c["id"].as_str().expect("id").to_owned())
+        .collect();
+    ids.sort();
+    ids
 }
 
 impl Drop for TestServer {
@@ -174,6 +204,25 @@ impl Device {
         args.extend_from_slice(extra);
         device.ok(&args)?;
         Ok(device)
+    }
+
+    /// Records an operating mill at `site` (the smallest valid check) and returns its id.
+    ///
+    /// # Errors
+    /// The record command failed.
+    pub fn record_mill(&self, site: &str) -> Result<String> {
+        let args = [
+            "record",
+            "--kind",
+            "mill",
+            "--site-id",
+            site,
+            "--site-name",
+            "مطحنة الميادين",
+            "--set",
+            "operating=true",
+        ];
+        Ok(self.ok(&args)?.trim().to_owned())
     }
 
     /// The device's home directory.

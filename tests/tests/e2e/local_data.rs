@@ -5,23 +5,6 @@ use anyhow::Result;
 
 use crate::harness::{Device, TestServer};
 
-fn record(device: &Device, site: &str) -> Result<String> {
-    Ok(device
-        .ok(&[
-            "record",
-            "--kind",
-            "mill",
-            "--site-id",
-            site,
-            "--site-name",
-            "مطحنة العشارة",
-            "--set",
-            "operating=true",
-        ])?
-        .trim()
-        .to_owned())
-}
-
 fn count(device: &Device) -> Result<usize> {
     Ok(device
         .json(&["list", "--json"])?
@@ -33,8 +16,8 @@ fn count(device: &Device) -> Result<usize> {
 fn reset_and_reinit_refuse_while_checks_are_unsynced_and_say_how_many() -> Result<()> {
     let server = TestServer::start()?;
     let ana = Device::init("ana", "inspector")?;
-    record(&ana, "M-1")?;
-    record(&ana, "M-2")?;
+    ana.record_mill("M-1")?;
+    ana.record_mill("M-2")?;
     for args in [&["reset"][..], &["init", "--inspector", "ana"][..]] {
         let err = ana.fails(args)?;
         assert!(
@@ -52,7 +35,7 @@ fn reset_and_reinit_refuse_while_checks_are_unsynced_and_say_how_many() -> Resul
     );
     assert_eq!(count(&ana)?, 0);
 
-    record(&ana, "M-3")?;
+    ana.record_mill("M-3")?;
     let out = ana.run(&["init", "--inspector", "ana", "--force"])?;
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success() && err.contains("1 unsynced"), "{err}");
@@ -66,9 +49,9 @@ fn reset_and_reinit_refuse_while_checks_are_unsynced_and_say_how_many() -> Resul
 fn a_device_backup_restores_its_unsynced_checks_and_they_sync_once() -> Result<()> {
     let server = TestServer::start()?;
     let ana = Device::init("ana", "inspector")?;
-    let first = record(&ana, "M-1")?;
+    let first = ana.record_mill("M-1")?;
     ana.sync(&server)?;
-    record(&ana, "M-2")?;
+    ana.record_mill("M-2")?;
     let file = ana.home().join("ana-backup.db");
     let file = file.to_str().expect("utf-8");
     let out = ana.run(&["backup", "--out", file])?;
@@ -104,10 +87,10 @@ fn a_device_backup_restores_its_unsynced_checks_and_they_sync_once() -> Result<(
 fn a_restored_device_enrols_again_and_then_its_unsynced_checks_sync_under_its_user() -> Result<()> {
     let server = TestServer::start()?;
     let ana = Device::init("ana", "inspector")?;
-    record(&ana, "M-1")?;
+    ana.record_mill("M-1")?;
     ana.sync(&server)?;
     // Recorded offline, never synced, then the phone is lost: only the backup has it.
-    let offline = record(&ana, "M-2")?;
+    let offline = ana.record_mill("M-2")?;
     let file = ana.home().join("ana-backup.db");
     let file = file.to_str().expect("utf-8");
     ana.ok(&["backup", "--out", file])?;

@@ -212,20 +212,7 @@ impl ServerProcess {
     }
 
     fn get_with(&self, path: &str, token: &str) -> Result<(u16, Vec<u8>)> {
-        let mut response = ureq::get(&format!("{}{path}", self.url))
-            .header("authorization", format!("Bearer {token}"))
-            .config()
-            .http_status_as_error(false)
-            .build()
-            .call()
-            .with_context(|| format!("GET {path}"))?;
-        let status = response.status().as_u16();
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(1 << 30)
-            .read_to_vec()?;
-        Ok((status, body))
+        super::harness::http_get(&self.url, path, token)
     }
 
     /// `GET path` answered 200 with JSON.
@@ -233,11 +220,7 @@ impl ServerProcess {
     /// # Errors
     /// Another status, or a body that is not JSON.
     pub fn get_json(&self, path: &str) -> Result<serde_json::Value> {
-        let (status, body) = self.get(path)?;
-        if status != 200 {
-            bail!("GET {path}: {status} {}", String::from_utf8_lossy(&body));
-        }
-        Ok(serde_json::from_slice(&body)?)
+        super::harness::json_body(path, self.get(path)?)
     }
 }
 

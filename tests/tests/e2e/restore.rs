@@ -4,41 +4,11 @@
 use std::path::Path;
 
 use anyhow::Result;
-use serde_json::Value;
 
-use crate::harness::{Device, TestServer};
+use crate::harness::{Device, TestServer, sorted_ids};
 
 /// These devices receive every check, so each holds what the other pushed.
 const RECEIVE_ALL: &[&str] = &["--receive", "all"];
-
-fn record(device: &Device, site: &str) -> Result<String> {
-    Ok(device
-        .ok(&[
-            "record",
-            "--kind",
-            "mill",
-            "--site-id",
-            site,
-            "--site-name",
-            "مطحنة البوكمال",
-            "--set",
-            "operating=true",
-        ])?
-        .trim()
-        .to_owned())
-}
-
-/// The `id` of every object in a JSON array, sorted.
-fn sorted_ids(list: &Value) -> Vec<String> {
-    let mut ids: Vec<String> = list
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|c| c["id"].as_str().expect("id").to_owned())
-        .collect();
-    ids.sort();
-    ids
-}
 
 fn ids(device: &Device) -> Result<Vec<String>> {
     Ok(sorted_ids(&device.json(&["list", "--json"])?))
@@ -66,15 +36,15 @@ fn devices_ahead_of_a_restored_server_resend_what_it_lacks() -> Result<()> {
 
     let server = TestServer::start_at(&data)?;
     for site in ["M-1", "M-2", "M-3"] {
-        record(&u1, site)?;
+        u1.record_mill(site)?;
     }
     u1.sync(&server)?;
     drop(server);
     copy_dir(&data, &backup)?;
 
     let server = TestServer::start_at(&data)?;
-    record(&u1, "M-4")?;
-    record(&u1, "M-5")?;
+    u1.record_mill("M-4")?;
+    u1.record_mill("M-5")?;
     u1.sync(&server)?;
     u2.sync(&server)?;
     drop(server);
@@ -87,7 +57,7 @@ fn devices_ahead_of_a_restored_server_resend_what_it_lacks() -> Result<()> {
         3,
         "the backup holds the first three"
     );
-    record(&u2, "M-U2")?;
+    u2.record_mill("M-U2")?;
     for _ in 0..2 {
         u1.sync(&server)?;
         u2.sync(&server)?;
@@ -105,9 +75,9 @@ fn a_device_moved_to_another_server_offers_everything_again() -> Result<()> {
     let second = TestServer::start()?;
     let ana = Device::init_with("ana", "inspector", RECEIVE_ALL)?;
     let bilal = Device::init_with("bilal", "inspector", RECEIVE_ALL)?;
-    let a = record(&ana, "M-A")?;
+    let a = ana.record_mill("M-A")?;
     ana.sync(&first)?;
-    let b = record(&bilal, "M-B")?;
+    let b = bilal.record_mill("M-B")?;
     bilal.sync(&second)?;
 
     let note = ana.sync(&second)?;
@@ -130,8 +100,8 @@ fn a_restored_server_whose_sequence_was_reused_still_gets_everything_back() -> R
     let u2 = Device::init_with("u2", "inspector", RECEIVE_ALL)?;
 
     let server = TestServer::start_at(&data)?;
-    let edited = record(&u1, "M-1")?;
-    record(&u1, "M-2")?;
+    let edited = u1.record_mill("M-1")?;
+    u1.record_mill("M-2")?;
     u1.sync(&server)?;
     u2.sync(&server)?;
     drop(server);
@@ -140,7 +110,7 @@ fn a_restored_server_whose_sequence_was_reused_still_gets_everything_back() -> R
     // u1's edit and new check are acknowledged by the server that is about to be lost.
     let server = TestServer::start_at(&data)?;
     u1.ok(&["edit", &edited, "--set", "operating=false"])?;
-    record(&u1, "M-3")?;
+    u1.record_mill("M-3")?;
     u1.sync(&server)?;
     drop(server);
     std::fs::remove_dir_all(&data)?;
@@ -149,7 +119,7 @@ fn a_restored_server_whose_sequence_was_reused_still_gets_everything_back() -> R
     // After the restore u2 syncs first: its new checks reuse the sequence numbers u1 saw.
     let server = TestServer::start_at(&data)?;
     for site in ["S-1", "S-2", "S-3"] {
-        record(&u2, site)?;
+        u2.record_mill(site)?;
     }
     u2.sync(&server)?;
     let note = u1.sync(&server)?;
