@@ -177,7 +177,7 @@ fn walk(
     Ok(())
 }
 
-/// A [`Write`] into the response body: bytes gather into [`CHUNK`]-sized chunks, each sent
+/// A [`Write`] into the response body: bytes gather into `CHUNK`-sized chunks (64 KiB), each sent
 /// through the bounded channel (waiting while it is full). Once the body is gone (the
 /// client disconnected), writes fail with [`io::ErrorKind::BrokenPipe`].
 pub struct ChannelWriter {

@@ -1,0 +1,46 @@
+//! Why the server refused one device message.
+
+use crate::store::StoreError;
+
+/// Why a message got no reply.
+pub(super) enum Refusal {
+    /// The message is refused; the round goes on. `message` names the check and the problem.
+    Reject {
+        /// Stable code ([`MALFORMED_MESSAGE`](super::MALFORMED_MESSAGE), [`INVALID_CHECK`](super::INVALID_CHECK), [`super::INTERNAL`]).
+        code: &'static str,
+        /// Human-readable reason.
+        message: String,
+    },
+    /// The store failed: the whole round is aborted.
+    Store(StoreError),
+}
+
+impl From<StoreError> for Refusal {
+    fn from(err: StoreError) -> Self {
+        Self::Store(err)
+    }
+}
+
+/// A refusal that does not depend on the store: the message, or the check it makes, is
+/// refused whatever the store holds.
+#[derive(Debug, Clone)]
+pub(super) struct Rejected {
+    /// Stable code ([`MALFORMED_MESSAGE`](super::MALFORMED_MESSAGE), [`INVALID_CHECK`](super::INVALID_CHECK), [`TOO_LARGE`](super::TOO_LARGE),
+    /// [`TOO_MANY_CHANGES`](super::TOO_MANY_CHANGES), [`TEXT_TOO_LONG`](super::TEXT_TOO_LONG), [`super::INTERNAL`]).
+    pub(super) code: &'static str,
+    /// Human-readable reason naming the check.
+    pub(super) message: String,
+}
+
+impl From<Rejected> for Refusal {
+    fn from(r: Rejected) -> Self {
+        Refusal::Reject {
+            code: r.code,
+            message: r.message,
+        }
+    }
+}
+
+pub(super) fn reject(code: &'static str, message: String) -> Rejected {
+    Rejected { code, message }
+}
