@@ -118,6 +118,9 @@ impl CheckDoc {
             seen.push((top.clone(), sub.clone()));
             items.extend(self.item(patch, &top, sub.as_deref(), before, after)?);
         }
+        if items.iter().any(|i| is_data(&i.what)) {
+            items.extend(self.automatic_edited(before, after)?);
+        }
         Ok(items)
     }
 
@@ -151,7 +154,12 @@ impl CheckDoc {
             }
             ("review", _) if !before.is_empty() => {
                 let obj = self.obj(&ROOT, "review")?;
-                let old = self.scalar_at(&obj, "state", before)?;
+                // The state the reviewer saw (`edited` included), as the decision recorded it.
+                let Some(old) = self.review_event_from(after)? else {
+                    // No decision in this change: the review kept after a conflict decision.
+                    return Ok(Vec::new());
+                };
+                let old = Some(old);
                 let state = self.scalar_at(&obj, "state", after)?.unwrap_or_default();
                 let comment = self.scalar_at(&obj, "comment", after)?;
                 let new = match comment.filter(|c| !c.is_empty()) {
@@ -181,6 +189,41 @@ impl CheckDoc {
             }
             _ => Ok(Vec::new()),
         }
+    }
+
+    /// The `from` of the review decision the change at `after` appended to
+    /// `review_history`, if it appended one.
+    fn review_event_from(&self, after: &[ChangeHash]) -> Result<Option<String>, DocError> {
+        let history = self.obj(&ROOT, "review_history")?;
+        for i in (0..self.doc.length_at(&history, after)).rev() {
+            if let Some((Value::Object(ObjType::Map), id)) = self.doc.get_at(&history, i, after)?
+                && self.doc.hash_for_opid(&id).as_ref() == after.first()
+            {
+                return self.scalar_at(&id, "from", after);
+            }
+        }
+        Ok(None)
+    }
+
+    /// A `review: approved -> edited` item when the change at `after` changed data a
+    /// decision vouched for (the automatic `edited`; offline edits concurrent with the
+    /// decision turn it `edited` only at the merge, which is not a change).
+    fn automatic_edited(
+        &self,
+        before: &[ChangeHash],
+        after: &[ChangeHash],
+    ) -> Result<Option<HistoryItem>, DocError> {
+        if before.is_empty() {
+            return Ok(None);
+        }
+        let (old, new) = (self.review_state_at(before)?, self.review_state_at(after)?);
+        Ok(
+            (old != new && new == crate::ReviewState::Edited).then(|| HistoryItem {
+                what: "review".into(),
+                old: Some(old.as_str().to_owned()),
+                new: Some(format!("{} (automatic)", new.as_str())),
+            }),
+        )
     }
 
     /// Items for the maps a patch inserted into the `comments` or `decisions` list.
@@ -238,6 +281,14 @@ impl CheckDoc {
         }
         Ok(Some(self.doc.text_at(obj, heads)?))
     }
+}
+
+/// True for a history item that changed the check's data (what a review vouches for).
+fn is_data(what: &str) -> bool {
+    what.starts_with("fields.")
+        || what.starts_with("site.")
+        || what == "notes"
+        || what == "observed_at"
 }
 
 /// The root key a patch is under, and the key below it (for maps of scalars).

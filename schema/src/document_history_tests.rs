@@ -97,3 +97,39 @@ fn every_change_is_listed_with_its_author_and_values() {
         [item("deleted", None, Some("sara: duplicate"))]
     );
 }
+
+#[test]
+fn an_edit_after_approval_shows_the_automatic_edited_and_the_next_review_starts_from_it() {
+    let mut doc = create();
+    let sara = author("sara", Role::Supervisor);
+    doc.review(&sara, ReviewState::Approved, "ok")
+        .expect("approve");
+    doc.set_actor(ActorId::random());
+    let edit = CheckEdit {
+        fields: BTreeMap::from([("bread_price_syp".to_owned(), FieldValue::Int(1300))]),
+        notes: None,
+    };
+    doc.edit(&author("bilal", Role::Inspector), &edit)
+        .expect("edit");
+    doc.set_actor(ActorId::random());
+    doc.review(&sara, ReviewState::Approved, "again")
+        .expect("approve again");
+
+    let history = doc.history().expect("history");
+    let changes: Vec<_> = history.iter().map(|e| e.changes.clone()).collect();
+    assert_eq!(
+        changes[1],
+        [item("review", Some("received"), Some("approved (ok)"))]
+    );
+    assert_eq!(
+        changes[2],
+        [
+            item("fields.bread_price_syp", Some("1250"), Some("1300")),
+            item("review", Some("approved"), Some("edited (automatic)")),
+        ]
+    );
+    assert_eq!(
+        changes[3],
+        [item("review", Some("edited"), Some("approved (again)"))]
+    );
+}

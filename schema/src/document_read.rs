@@ -129,7 +129,8 @@ impl CheckDoc {
 
     /// Fields written concurrently with different values, with every value and its author.
     ///
-    /// Covers form fields, the site name and the review state.
+    /// Covers form fields, the site name and the review state. Concurrent writes of one
+    /// and the same value (two inspectors saw the same price) are not a conflict.
     ///
     /// # Errors
     /// [`DocError`] if the document lacks the check layout.
@@ -168,7 +169,11 @@ impl CheckDoc {
                         actor,
                     })
                 })
-                .collect();
+                .collect::<Vec<_>>();
+            if values.windows(2).all(|w| w[0].value == w[1].value) {
+                // Two people wrote the same value: nothing to decide.
+                continue;
+            }
             out.push(Conflict {
                 field: path,
                 values,

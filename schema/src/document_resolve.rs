@@ -35,12 +35,19 @@ pub struct ConflictDecision {
 }
 
 impl CheckDoc {
-    /// Closes the conflict on form field `field` by writing `value` as `author` (a
-    /// supervisor), and records the decision. Returns it.
+    /// Closes the conflict on `field` by writing `value` as `author` (a supervisor), and
+    /// records the decision. Returns it. `field` is a form field name (`bread_price_syp`,
+    /// also accepted as `fields.bread_price_syp`) or `site.name_ar`.
+    ///
+    /// A review decision stands: if the check read as approved (or has issues, or rejected)
+    /// before, it still does after, because the decision only chose among values already
+    /// recorded (the review's `reviewed_heads` move to include it, in a second change). A
+    /// check that read `edited` stays `edited`.
     ///
     /// # Errors
     /// [`DocError::Forbidden`] if `author` is not a supervisor; [`DocError::Invalid`] if the
-    /// field has no open conflict (naming it); [`DocError`] if the layout is broken.
+    /// field has no open conflict (naming it), or is `review.state`, which a new review
+    /// settles; [`DocError`] if the layout is broken.
     pub fn resolve(
         &mut self,
         author: &Author,
@@ -54,19 +61,23 @@ impl CheckDoc {
                 author.role.as_str()
             )));
         }
-        let path = format!("fields.{field}");
+        let (map, key, path) = conflict_place(field, value)?;
         let Some(conflict) = self.conflicts()?.into_iter().find(|c| c.field == path) else {
             return Err(invalid(
                 &path,
                 &value.to_string(),
-                "the field has no open conflict to resolve",
+                "the field has no open conflict to resolve (`fieldsync conflicts` lists the open ones)",
             ));
         };
         let decision = ConflictDecision {
             by: author.name.clone(),
             device: author.device.clone(),
             at: jiff::Timestamp::now().to_string(),
-            field: field.to_owned(),
+            field: if map == "fields" {
+                key.to_owned()
+            } else {
+                path.clone()
+            },
             value: value.clone(),
             discarded: conflict
                 .values
@@ -75,14 +86,29 @@ impl CheckDoc {
                 .filter(|v| v != value)
                 .collect(),
         };
+        let review_stands = self.review_state()?.is_decision();
         self.register_author(author)?;
-        let fields = self.obj(&ROOT, "fields")?;
-        self.doc.put(&fields, field, to_scalar(value))?;
-        // Text typed for a value that lost no longer describes the field.
-        self.put_raw(field, None)?;
+        let obj = self.obj(&ROOT, map)?;
+        self.doc.put(&obj, key, to_scalar(value))?;
+        if map == "fields" {
+            // Text typed for a value that lost no longer describes the field.
+            self.put_raw(key, None)?;
+        }
         self.push_decision(&decision)?;
         self.commit("resolve conflict");
+        if review_stands {
+            self.keep_review()?;
+        }
         Ok(decision)
+    }
+
+    /// Moves the latest review's `reviewed_heads` to the current heads, in its own change.
+    fn keep_review(&mut self) -> Result<(), DocError> {
+        let seen = crate::sync::heads_to_hex(&self.heads()).join(" ");
+        let review = self.obj(&ROOT, "review")?;
+        self.doc.put(&review, "reviewed_heads", seen)?;
+        self.commit("keep review after conflict decision");
+        Ok(())
     }
 
     fn push_decision(&mut self, d: &ConflictDecision) -> Result<(), DocError> {
@@ -137,3 +163,37 @@ impl CheckDoc {
         Ok(out)
     }
 }
+
+/// The conflict path (as [`CheckDoc::conflicts`] names it) of a field as a supervisor
+/// types it: `bread_price_syp` or `fields.bread_price_syp` -> `fields.bread_price_syp`;
+/// `site.name_ar` as is.
+///
+/// # Errors
+/// [`DocError::Invalid`] for `review.state` (or `state`): a review-state conflict is settled
+/// by a new review, not by `resolve`.
+pub fn conflict_path(field: &str) -> Result<String, DocError> {
+    conflict_place(field, &FieldValue::Text(String::new())).map(|(_, _, path)| path)
+}
+
+/// Where a conflict on `field` lives: (root map, key, conflict path).
+fn conflict_place<'a>(
+    field: &'a str,
+    value: &FieldValue,
+) -> Result<(&'static str, &'a str, String), DocError> {
+    match field {
+        "review.state" | "state" => Err(invalid(
+            "review.state",
+            &value.to_string(),
+            "a review-state conflict is settled by a new review: `fieldsync review ID --state S`",
+        )),
+        "site.name_ar" => Ok(("site", "name_ar", field.to_owned())),
+        _ => {
+            let key = field.strip_prefix("fields.").unwrap_or(field);
+            Ok(("fields", key, format!("fields.{key}")))
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "document_resolve_tests.rs"]
+mod tests;

@@ -33,6 +33,41 @@ impl CheckDoc {
         }
     }
 
+    /// The review state as it read at `heads` (for the history): the decision then, or
+    /// `edited` if the data at `heads` differs from the data that decision saw.
+    ///
+    /// # Errors
+    /// [`DocError`] if the review map is missing, or its state at `heads` unknown.
+    pub(crate) fn review_state_at(&self, heads: &[ChangeHash]) -> Result<ReviewState, DocError> {
+        let review = self.obj(&ROOT, "review")?;
+        let text = |key: &str| -> Result<Option<String>, DocError> {
+            Ok(match self.doc.get_at(&review, key, heads)? {
+                Some((Value::Scalar(s), _)) => s.as_str().map(str::to_owned),
+                _ => None,
+            })
+        };
+        let state_text = text("state")?.unwrap_or_default();
+        let state: ReviewState = state_text
+            .parse()
+            .map_err(|e: String| invalid("review.state", &state_text, e))?;
+        if !state.is_decision() {
+            return Ok(state);
+        }
+        let Some(seen) = text("reviewed_heads")? else {
+            return Ok(state);
+        };
+        let seen: Vec<ChangeHash> = seen
+            .split_whitespace()
+            .filter_map(|h| h.parse().ok())
+            .collect();
+        for key in DATA_KEYS {
+            if self.snapshot(&ROOT, key, Some(&seen))? != self.snapshot(&ROOT, key, Some(heads))? {
+                return Ok(ReviewState::Edited);
+            }
+        }
+        Ok(state)
+    }
+
     /// The state last written to `review.state`.
     fn decided_state(&self) -> Result<ReviewState, DocError> {
         let review = self.obj(&ROOT, "review")?;

@@ -44,7 +44,7 @@ pub(crate) fn form() -> FormRef {
     }
 }
 
-fn edit(fields: &[(&str, FieldValue)]) -> CheckEdit {
+pub(crate) fn edit(fields: &[(&str, FieldValue)]) -> CheckEdit {
     CheckEdit {
         fields: fields
             .iter()
@@ -55,7 +55,7 @@ fn edit(fields: &[(&str, FieldValue)]) -> CheckEdit {
 }
 
 /// Merges `b` into `a` and `a` into `b` through saved bytes, as two devices would.
-fn merge_both(a: &mut CheckDoc, b: &mut CheckDoc) {
+pub(crate) fn merge_both(a: &mut CheckDoc, b: &mut CheckDoc) {
     let a_bytes = a.save();
     let b_bytes = b.save();
     a.automerge()

@@ -101,5 +101,33 @@ pub fn render(out: &mut String, stored: &StoredCheck, lang: Lang) {
             let at = v.at.as_deref().unwrap_or("?");
             let _ = writeln!(out, "    {mark} {value} — {} at {at}", author_text(v));
         }
+        let _ = writeln!(
+            out,
+            "    → {}",
+            settle_hint(&conflict.field, &c.id.to_string(), lang)
+        );
+    }
+}
+
+/// The command that closes a conflict on `field`: `resolve` for data, `review` for the
+/// review state.
+fn settle_hint(field: &str, id: &str, lang: Lang) -> String {
+    let short = id.get(..8).unwrap_or(id);
+    let (cmd, what) = match field {
+        "review.state" => (
+            format!("fieldsync review {short} --state approved|has_issues|rejected"),
+            ("مراجعة جديدة تحسمه", "a new review settles it"),
+        ),
+        _ => {
+            let name = field.strip_prefix("fields.").unwrap_or(field);
+            (
+                format!("fieldsync resolve {short} {name} --keep AUTHOR|--value V"),
+                ("قرار المشرف يحسمه", "a supervisor's decision settles it"),
+            )
+        }
+    };
+    match lang {
+        Lang::Ar => format!("{}: {cmd}", what.0),
+        Lang::En => format!("{}: {cmd}", what.1),
     }
 }

@@ -4,9 +4,11 @@ use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use clap::Args;
-use fieldsync_schema::{CheckDoc, ConflictDecision, FieldValue, Forms};
+use fieldsync_schema::document_resolve::conflict_path;
+use fieldsync_schema::{CheckDoc, ConflictDecision, FieldValue};
 
 use super::{open_store, refuse_deleted, require_supervisor};
+use crate::form_text::form_of;
 use crate::store::Store;
 
 /// Decide a conflicting field (supervisors only): the chosen value is written after every
@@ -17,10 +19,12 @@ pub struct Resolve {
     /// The check: its full id or a unique prefix of at least 8 characters.
     #[arg(value_name = "ID")]
     pub id: String,
-    /// The form field in conflict (`bread_price_syp`).
+    /// The field in conflict: a form field (`bread_price_syp`) or `site.name_ar`, as
+    /// `conflicts` names it. (A review-state conflict is settled by `review`.)
     #[arg(value_name = "FIELD")]
     pub field: String,
-    /// The value to keep, typed as for `edit --set` (parsed by the check's form).
+    /// The value to keep, typed as for `edit --set` (parsed by the form version the check
+    /// was made with).
     #[arg(
         long,
         value_name = "VALUE",
@@ -74,7 +78,13 @@ impl Resolve {
     fn chosen(&self, doc: &CheckDoc) -> anyhow::Result<FieldValue> {
         let check = doc.read().context("reading the check")?;
         let field = &self.field;
-        let path = format!("fields.{field}");
+        let path = conflict_path(field).map_err(|_| {
+            anyhow::anyhow!(
+                "تعارض حالة المراجعة يُحسم بمراجعة جديدة / a review-state conflict is settled by \
+                 a new review: fieldsync review {} --state approved|has_issues|rejected",
+                check.id
+            )
+        })?;
         let conflicts = doc.conflicts()?;
         let Some(conflict) = conflicts.iter().find(|c| c.field == path) else {
             bail!(
@@ -84,9 +94,10 @@ impl Resolve {
             );
         };
         if let Some(raw) = &self.value {
-            return Ok(Forms::builtin()
-                .for_kind(check.kind)
-                .parse_value(field, raw)?);
+            return match path.strip_prefix("fields.") {
+                Some(key) => Ok(form_of(&check).parse_value(key, raw)?),
+                None => Ok(FieldValue::Text(raw.trim().to_owned())),
+            };
         }
         let name = self.keep.as_deref().unwrap_or_default().trim();
         let mut values: Vec<&FieldValue> = conflict
