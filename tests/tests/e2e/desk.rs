@@ -8,7 +8,9 @@ use serde_json::Value;
 
 use crate::harness::{Device, TestServer};
 
-fn record(device: &Device, price: &str) -> Result<String> {
+/// Records a bakery check at DEZ-BAK-014 on `device` with `bread_price_syp` = `price`;
+/// returns its id.
+pub(crate) fn record(device: &Device, price: &str) -> Result<String> {
     let out = device.ok(&[
         "record",
         "--kind",
@@ -27,12 +29,13 @@ fn record(device: &Device, price: &str) -> Result<String> {
     Ok(out.trim().to_owned())
 }
 
-fn show(device: &Device, id: &str) -> Result<Value> {
+/// `show ID --json` on `device`.
+pub(crate) fn show(device: &Device, id: &str) -> Result<Value> {
     device.json(&["show", id, "--json"])
 }
 
 /// Ana records and syncs; Bilal (receiving everything) fetches; both are then offline.
-fn shared_check(server: &TestServer) -> Result<(Device, Device, String)> {
+pub(crate) fn shared_check(server: &TestServer) -> Result<(Device, Device, String)> {
     let ana = Device::init("ana", "inspector")?;
     let bilal = Device::init_with("bilal", "inspector", &["--receive", "all"])?;
     let id = record(&ana, "1250")?;
@@ -41,7 +44,8 @@ fn shared_check(server: &TestServer) -> Result<(Device, Device, String)> {
     Ok((ana, bilal, id))
 }
 
-fn sync_all(server: &TestServer, devices: &[&Device]) -> Result<()> {
+/// Syncs every device twice, in order, so each has everything the others sent.
+pub(crate) fn sync_all(server: &TestServer, devices: &[&Device]) -> Result<()> {
     for device in devices.iter().chain(devices) {
         device.sync(server)?;
     }

@@ -20,5 +20,6 @@ mod offline;
 mod reports;
 mod resolutions;
 mod restore;
+mod review;
 mod story;
 mod validation;
