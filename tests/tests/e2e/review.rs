@@ -127,6 +127,9 @@ fn resolve_with_a_value_closes_the_conflict_on_every_device() -> Result<()> {
     values.sort_unstable();
     assert_eq!(values, [1500, 2000], "{listed}");
 
+    // Approved with the conflict open; the decision keeps the approval (it only chose
+    // among recorded values), and the server accepts the supervisor's second change.
+    sara.ok(&["review", &id, "--state", "approved"])?;
     sara.ok(&["resolve", &id, "bread_price_syp", "--value", "١٧٥٠"])?;
     sync_all(&server, &[&sara, &ana, &bilal])?;
 
@@ -151,6 +154,7 @@ fn resolve_with_a_value_closes_the_conflict_on_every_device() -> Result<()> {
             "{name}: {decisions}"
         );
         assert_eq!(decisions[0]["by"], "sara", "{name}");
+        assert_eq!(shown["check"]["review"]["state"], "approved", "{name}");
         assert_eq!(decisions[0]["field"], "bread_price_syp", "{name}");
         assert_eq!(decisions[0]["value"], json!(1750), "{name}");
         let mut discarded: Vec<i64> = decisions[0]["discarded"]
@@ -166,5 +170,9 @@ fn resolve_with_a_value_closes_the_conflict_on_every_device() -> Result<()> {
     assert_eq!(stored["conflicts"], json!([]), "server: {stored}");
     assert_eq!(stored["check"]["fields"]["bread_price_syp"], json!(1750));
     assert_eq!(stored["check"]["decisions"][0]["value"], json!(1750));
+    assert_eq!(
+        stored["check"]["review"]["state"], "approved",
+        "server: {stored}"
+    );
     Ok(())
 }
