@@ -249,7 +249,7 @@ impl CheckDoc {
         })
     }
 
-    fn read_history(&self) -> Result<Vec<ReviewEvent>, DocError> {
+    pub(crate) fn read_history(&self) -> Result<Vec<ReviewEvent>, DocError> {
         let list = self.obj(&ROOT, "review_history")?;
         let mut out = Vec::new();
         for index in 0..self.doc.length(&list) {

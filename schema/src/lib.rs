@@ -46,6 +46,7 @@ pub mod automerge_guard;
 pub mod catalog;
 pub mod check;
 pub mod document;
+pub mod document_audit;
 pub mod document_comments;
 pub mod document_delete;
 pub mod document_history;

@@ -3,6 +3,7 @@
 use automerge::ChangeHash;
 use automerge::sync::{Message, State, SyncDoc};
 use fieldsync_schema::automerge_guard::contained;
+use fieldsync_schema::document_audit::{DecisionEntry, DecisionKind};
 use fieldsync_schema::sync::{needs_delivery, trust_their_heads};
 use fieldsync_schema::sync_bounds::{Breach, MessageError, check_message};
 use fieldsync_schema::wire::DocMessage;
@@ -29,6 +30,8 @@ pub(super) struct Applied {
     reply: Option<DocMessage>,
     /// The authority's verdict on the new changes (authenticated rounds that changed it).
     verdict: Option<Verdict>,
+    /// The review decisions, conflict decisions and deletion the new changes made.
+    decided: Vec<DecisionEntry>,
 }
 
 /// What [`prepare_new`] computed for a check the server did not hold when the round began.
@@ -240,6 +243,11 @@ fn apply(
         ),
         _ => None,
     };
+    // Each decision the changes carry, worded for the audit log (read before linking).
+    let decided = match &verdict {
+        Some(v) if !v.decisions.is_empty() => doc.decisions_since(&before).unwrap_or_default(),
+        _ => Vec::new(),
+    };
     let ready = if changed {
         Some(prepare_store(round, check, doc)?)
     } else if known.stored {
@@ -263,6 +271,7 @@ fn apply(
         heads: doc.heads(),
         reply,
         verdict,
+        decided,
     }))
 }
 
@@ -277,7 +286,13 @@ fn finish(
     let seq = match &applied.ready {
         Some(ready) => {
             let stored = write(batch, ready)?;
-            record_authority(batch, round, ready, applied.verdict.as_ref())?;
+            record_authority(
+                batch,
+                round,
+                ready,
+                applied.verdict.as_ref(),
+                &applied.decided,
+            )?;
             Some(stored)
         }
         None => seq,
@@ -292,33 +307,45 @@ fn finish(
 }
 
 /// Records the team of a check stored for the first time, and audits the decisions the
-/// accepted changes made (review, conflict decision, manual link, deletion).
+/// accepted changes made: one row per review decision, conflict decision and deletion in
+/// `decided` (worded from the document), one per manual-link decision.
 fn record_authority(
     batch: &mut dyn SyncBatch,
     round: &Round<'_>,
     ready: &Ready,
     verdict: Option<&Verdict>,
+    decided: &[DecisionEntry],
 ) -> Result<(), StoreError> {
     let team = verdict.map_or(DEFAULT_TEAM, |v| v.team.as_str());
     batch.set_check_team(ready.check, team)?;
     for decision in verdict.iter().flat_map(|v| &v.decisions) {
         let author = &decision.author;
-        let detail = match decision.action {
-            audit::REVIEW => format!("review state {}", ready.read.review.state),
-            audit::DELETION => ready.read.deleted.as_ref().map_or_else(
-                || "deletion".to_owned(),
-                |d| format!("deleted: {}", d.reason),
-            ),
-            audit::MANUAL_LINK => format!("links {:?}", ready.links.keys().collect::<Vec<_>>()),
-            _ => "conflict decided".to_owned(),
+        let kind = match decision.action {
+            audit::REVIEW => Some(DecisionKind::Review),
+            audit::DELETION => Some(DecisionKind::Deletion),
+            audit::CONFLICT_DECISION => Some(DecisionKind::Conflict),
+            _ => None,
         };
-        batch.audit(&NewAudit {
-            action: decision.action,
-            user: Some(&author.user),
-            device: Some(&author.device),
-            check: Some(ready.check.to_string()),
-            detail: format!("{detail} (sent by device {})", round.device),
-        })?;
+        let mut details: Vec<String> = decided
+            .iter()
+            .filter(|d| Some(d.kind) == kind && d.by == author.user)
+            .map(|d| d.detail.clone())
+            .collect();
+        if details.is_empty() {
+            details.push(match decision.action {
+                audit::MANUAL_LINK => format!("links {:?}", ready.links.keys().collect::<Vec<_>>()),
+                action => format!("{action}: {}", ready.read.review.state),
+            });
+        }
+        for detail in details {
+            batch.audit(&NewAudit {
+                action: decision.action,
+                user: Some(&author.user),
+                device: Some(&author.device),
+                check: Some(ready.check.to_string()),
+                detail: format!("{detail} (sent by device {})", round.device),
+            })?;
+        }
     }
     Ok(())
 }

@@ -2,7 +2,8 @@
 //! server: an inspector's edit after an approval makes the check read `edited` on every
 //! device and on the server while the approval stays in the review history, and a new
 //! approval reads `approved` everywhere; a conflict resolved with a value typed in
-//! Arabic-Indic digits stores that number and closes on every device.
+//! Arabic-Indic digits stores that number and closes on every device; and every decision a
+//! single sync carries gets its own audit row, worded from the document.
 
 use anyhow::Result;
 use serde_json::{Value, json};
@@ -173,6 +174,48 @@ fn resolve_with_a_value_closes_the_conflict_on_every_device() -> Result<()> {
     assert_eq!(
         stored["check"]["review"]["state"], "approved",
         "server: {stored}"
+    );
+    Ok(())
+}
+
+#[test]
+fn every_decision_synced_in_one_round_gets_its_own_audit_row() -> Result<()> {
+    let server = TestServer::start()?;
+    let (ana, bilal, id) = shared_check(&server)?;
+    let sara = Device::init("sara", "supervisor")?;
+    ana.ok(&["edit", &id, "--set", "bread_price_syp=1500"])?;
+    bilal.ok(&["edit", &id, "--set", "bread_price_syp=2000"])?;
+    sync_all(&server, &[&ana, &bilal, &sara])?;
+
+    // Offline, Sara decides three times; one sync carries all three.
+    sara.ok(&["review", &id, "--state", "has_issues", "--comment", "السعر"])?;
+    sara.ok(&["resolve", &id, "bread_price_syp", "--keep", "bilal"])?;
+    sara.ok(&["review", &id, "--state", "approved"])?;
+    sara.sync(&server)?;
+
+    let rows: Vec<(String, String)> = crate::auth::audit_actions(&server)?
+        .into_iter()
+        .filter(|e| e.check.as_deref() == Some(id.as_str()))
+        .map(|e| (e.action, e.detail))
+        .collect();
+    let detail_of = |action: &str| -> Vec<&str> {
+        rows.iter()
+            .filter(|(a, _)| a == action)
+            .map(|(_, d)| d.split(" (sent by").next().unwrap_or(d))
+            .collect()
+    };
+    assert_eq!(
+        detail_of("review"),
+        [
+            "review received -> has_issues: السعر",
+            "review has_issues -> approved"
+        ],
+        "{rows:?}"
+    );
+    assert_eq!(
+        detail_of("conflict_decision"),
+        ["conflict bread_price_syp = 2000 (discarded 1500)"],
+        "{rows:?}"
     );
     Ok(())
 }
