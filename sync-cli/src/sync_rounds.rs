@@ -5,20 +5,20 @@
 //! run. Each response is applied in one transaction together with its cursor. Rounds go on
 //! while replies are queued, pending documents are left, or the server says `more`.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 use automerge::ChangeHash;
 use automerge::sync::{Message, State, SyncDoc as _};
-use fieldsync_schema::sync::{load_state, needs_delivery, prime, trust_their_heads};
+use fieldsync_schema::sync::{load_state, prime};
 use fieldsync_schema::wire::{
     BATCH_BYTES, DeletedCheck, DocMessage, MAX_MESSAGES_PER_REQUEST, MAX_WINDOW_BYTES, Rejection,
     SyncRequest, SyncResponse,
 };
 use fieldsync_schema::{CheckDoc, CheckId};
 
-use crate::store::{Db, Store, heads_text};
+use crate::store::{Db, Store};
 use crate::sync_client::Transport;
 
 /// Rounds in a row in which no document moved (no pending document sent for the first time in
@@ -36,8 +36,9 @@ pub struct Summary {
     pub received: usize,
     /// Documents the server refused, in the order reported.
     pub rejected: Vec<Rejection>,
-    /// Deleted checks this device sent changes to, as the server reported them (the
-    /// tombstone itself arrives with the messages, so they read as deleted here too).
+    /// Deleted checks: those this device sent changes to, as the server reported them (the
+    /// tombstone itself arrives with the messages, so they read as deleted here too), then
+    /// those it held and received the tombstone of.
     pub deleted: Vec<DeletedCheck>,
     /// HTTP round trips.
     pub rounds: u32,
@@ -57,14 +58,6 @@ struct Outgoing {
     heads: Vec<ChangeHash>,
 }
 
-/// What applying one response produced.
-#[derive(Debug, Default)]
-struct Applied {
-    replies: Vec<Outgoing>,
-    received: usize,
-    acknowledged: usize,
-}
-
 /// What a sync run reports while it goes, for progress display.
 pub trait Observer {
     /// Called once before the first round with the number of pending documents.
@@ -75,7 +68,8 @@ pub trait Observer {
     fn rejected(&mut self, _rejection: &Rejection) {}
     /// Called when the device forgets what it believed the server holds and starts over.
     fn reset(&mut self, _reason: &str) {}
-    /// Called for each deleted check the server says this device sent changes to.
+    /// Called for each deleted check this device sent changes to, or held and received
+    /// the tombstone of.
     fn deleted(&mut self, _deleted: &DeletedCheck) {}
 }
 
@@ -211,7 +205,7 @@ pub fn run_fetching(
             if known.is_none() {
                 db.set_server_id(&response.server)?;
             }
-            apply_response(db, &sent, &response)
+            apply::apply_response(db, &sent, &response)
         })?;
         cursor = response.cursor;
         if response.horizon.as_ref().map(|h| h.seq) >= horizon.as_ref().map(|h| h.seq) {
@@ -224,10 +218,16 @@ pub fn run_fetching(
             observer.rejected(rejection);
         }
         summary.rejected.extend(response.rejected);
-        for deleted in &response.deleted {
-            observer.deleted(deleted);
+        let mut deleted = response.deleted;
+        for d in applied.deleted {
+            if !deleted.iter().any(|known| known.check == d.check) {
+                deleted.push(d);
+            }
         }
-        summary.deleted.extend(response.deleted);
+        for d in &deleted {
+            observer.deleted(d);
+        }
+        summary.deleted.extend(deleted);
         observer.round(&summary);
         queue.extend(applied.replies);
         todo.retain(|id| !sent_ids.contains(id));
@@ -345,74 +345,8 @@ fn outgoing(check: CheckId, message: Message) -> Outgoing {
     }
 }
 
-/// Applies every message of a response, marks the silently acknowledged documents, and
-/// stores the cursor, in the caller's transaction.
-fn apply_response(
-    db: Db<'_>,
-    sent: &[(CheckId, Vec<ChangeHash>)],
-    response: &SyncResponse,
-) -> anyhow::Result<Applied> {
-    let mut applied = Applied::default();
-    // One reply per document: a later message about the same document supersedes.
-    let mut replies: BTreeMap<CheckId, Outgoing> = BTreeMap::new();
-    for doc_message in &response.messages {
-        let id = doc_message.check;
-        let message = Message::decode(&doc_message.message)
-            .with_context(|| format!("the server sent a malformed sync message for check {id}"))?;
-        let (reply, changed) = receive(db, id, message)?;
-        applied.received += usize::from(changed);
-        if let Some(reply) = reply {
-            replies.insert(id, reply);
-        }
-    }
-    let answered: BTreeSet<CheckId> = response
-        .messages
-        .iter()
-        .map(|m| m.check)
-        .chain(response.rejected.iter().map(|r| r.check))
-        .collect();
-    for (id, heads) in sent.iter().filter(|(id, _)| !answered.contains(id)) {
-        let mut state = State::new();
-        state.shared_heads = heads.clone();
-        db.acknowledge(*id, &heads_text(heads), &state.encode())?;
-        applied.acknowledged += 1;
-    }
-    applied.replies = replies.into_values().collect();
-    db.set_cursor(response.cursor, response.horizon.as_ref())?;
-    Ok(applied)
-}
-
-/// Receives one message into the stored document (created if unknown), stores it with the
-/// server's heads and state, and returns the reply if the server must get it, and whether
-/// the document changed.
-fn receive(db: Db<'_>, id: CheckId, message: Message) -> anyhow::Result<(Option<Outgoing>, bool)> {
-    let (mut doc, mut state, known) = match db.load(id)? {
-        Some(stored) => {
-            let state = load_state(stored.sync_state.as_deref())
-                .with_context(|| format!("check {id}: stored sync state is corrupt"))?;
-            (stored.doc, state, true)
-        }
-        None => (CheckDoc::empty(), State::new(), false),
-    };
-    let server_heads = heads_text(&message.heads);
-    let before = doc.heads();
-    doc.automerge()
-        .sync()
-        .receive_sync_message(&mut state, message)
-        .with_context(|| format!("check {id}: applying the server's changes"))?;
-    trust_their_heads(doc.automerge(), &mut state);
-    let reply = doc.automerge().sync().generate_sync_message(&mut state);
-    // An unknown document that got no changes yet has nothing worth storing or answering.
-    if !known && doc.heads().is_empty() {
-        return Ok((None, false));
-    }
-    let changed = doc.heads() != before;
-    db.save_synced(id, &mut doc, &server_heads, &state.encode())?;
-    let reply = reply
-        .filter(needs_delivery)
-        .map(|message| outgoing(id, message));
-    Ok((reply, changed))
-}
+#[path = "sync_apply.rs"]
+mod apply;
 
 #[cfg(test)]
 #[path = "sync_rounds_tests.rs"]

@@ -251,9 +251,11 @@ fn a_deleted_check_stays_deleted_after_a_stale_device_syncs() -> Result<()> {
     let server = TestServer::start()?;
     let ana = Device::init("ana", "inspector")?;
     let sara = Device::init("sara", "supervisor")?;
+    let bilal = Device::init("bilal", "inspector")?;
     let id = record(&ana, "1250")?;
     ana.sync(&server)?;
     sara.sync(&server)?;
+    bilal.fetch(&server, &[&id])?;
 
     let refused = ana.fails(&["delete", &id, "--reason", "mine"])?;
     assert!(refused.contains("only a supervisor"), "{refused}");
@@ -270,6 +272,16 @@ fn a_deleted_check_stays_deleted_after_a_stale_device_syncs() -> Result<()> {
         Value::Array(vec![]),
         "left out of the index"
     );
+
+    // Bilal holds a copy and changed nothing: the tombstone arrives, and he is told.
+    let told = bilal.sync(&server)?;
+    assert!(
+        told.contains(&format!(
+            "check {id} was deleted by sara: duplicate of another visit"
+        )),
+        "{told}"
+    );
+    assert_eq!(bilal.json(&["list", "--json"])?, Value::Array(vec![]));
 
     // Ana, offline all along, edits her old copy and syncs.
     ana.ok(&["edit", &id, "--set", "bread_price_syp=1300"])?;
