@@ -77,8 +77,14 @@ pub fn set_param(filter: &mut RecordFilter, name: &str, value: &str) -> Result<(
         "kind" => filter.kind = Some(kind(value)?),
         "resolution" => filter.resolution = Some(resolution(value)?),
         "state" => filter.state = Some(state(value)?),
-        "since" => filter.since = Some(bound(name, value)?),
-        "until" => filter.until = Some(bound(name, value)?),
+        "since" => {
+            filter.since = Some(bound(name, value)?);
+            in_order(filter, name, value)?;
+        }
+        "until" => {
+            filter.until = Some(bound(name, value)?);
+            in_order(filter, name, value)?;
+        }
         "site" => filter.site = Some(site(value)?),
         _ => {
             let list = PARAMS.join(", ");
@@ -134,6 +140,25 @@ fn state(value: &str) -> Result<ReviewState, BadParam> {
             format!("unknown review state; expected one of {list}"),
         )
     })
+}
+
+/// Refuses `since` after `until` (both dates, or both instants): nothing could match, and
+/// an empty export would look like "no checks".
+fn in_order(filter: &RecordFilter, name: &str, value: &str) -> Result<(), BadParam> {
+    let reversed = match (filter.since, filter.until) {
+        (Some(TimeBound::Date(a)), Some(TimeBound::Date(b))) => a > b,
+        (Some(TimeBound::Instant(a)), Some(TimeBound::Instant(b))) => a > b,
+        _ => false,
+    };
+    if reversed {
+        return Err(BadParam::new(
+            name,
+            value,
+            "بداية المدة (since) بعد نهايتها (until): لا يطابقها أي فحص",
+            "since is after until: no check could match",
+        ));
+    }
+    Ok(())
 }
 
 fn bound(name: &str, value: &str) -> Result<TimeBound, BadParam> {

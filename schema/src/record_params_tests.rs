@@ -57,3 +57,26 @@ fn bad_values_name_the_parameter_the_value_and_the_rule_in_both_languages() {
         assert_ne!(err.rule_ar, err.rule_en);
     }
 }
+
+#[test]
+fn since_after_until_is_refused_whichever_comes_first() {
+    for (first, second) in [
+        (("since", "2026-03-10"), ("until", "2026-03-01")),
+        (("until", "2026-03-01"), ("since", "2026-03-10")),
+        (
+            ("since", "2026-03-01T10:00Z"),
+            ("until", "2026-03-01T09:00Z"),
+        ),
+    ] {
+        let mut filter = RecordFilter::default();
+        set_param(&mut filter, first.0, first.1).expect("first bound");
+        let err = set_param(&mut filter, second.0, second.1).expect_err("reversed");
+        assert_eq!(err.name, second.0);
+        assert!(err.rule_en.contains("since is after until"), "{err}");
+    }
+    // The same day at both ends, or a date against an instant, is left to the filter.
+    let mut filter = RecordFilter::default();
+    set_param(&mut filter, "since", "2026-03-01").expect("since");
+    set_param(&mut filter, "until", "2026-03-01").expect("same day");
+    set_param(&mut filter, "until", "2026-02-01T00:00Z").expect("mixed kinds");
+}

@@ -62,14 +62,7 @@ impl Link {
     pub fn apply(&self, store: &mut Store) -> anyhow::Result<(CheckId, Vec<u16>)> {
         check_text("--comment", &self.comment)?;
         let meta = store.db().meta()?;
-        if !meta.role.may_decide() {
-            bail!(
-                "only a supervisor may add or remove resolution links: this store belongs to \
-                 {} ({})",
-                meta.user,
-                meta.role.as_str()
-            );
-        }
+        super::require_supervisor(&meta, "add or remove resolution links")?;
         let decisions = self.decisions()?;
         let author = meta.author();
         store.write(|db| {

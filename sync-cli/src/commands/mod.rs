@@ -99,7 +99,7 @@ fn open_store(home: &Path) -> anyhow::Result<Store> {
 fn require_supervisor(meta: &crate::store::Meta, what: &str) -> anyhow::Result<()> {
     if !meta.role.may_decide() {
         bail!(
-            "only a supervisor may {what}: this store belongs to {} ({})",
+            "هذا للمشرفين فقط / only a supervisor may {what}: this store belongs to {} ({})",
             meta.user,
             meta.role.as_str()
         );

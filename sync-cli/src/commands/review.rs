@@ -2,7 +2,6 @@
 
 use std::path::Path;
 
-use anyhow::bail;
 use clap::{Args, ValueEnum};
 use fieldsync_schema::{CheckId, ReviewState};
 
@@ -67,13 +66,7 @@ impl Review {
     pub fn apply(&self, store: &mut Store) -> anyhow::Result<CheckId> {
         check_text("--comment", &self.comment)?;
         let meta = store.db().meta()?;
-        if !meta.role.may_decide() {
-            bail!(
-                "only a supervisor may review: this store belongs to {} ({})",
-                meta.user,
-                meta.role.as_str()
-            );
-        }
+        super::require_supervisor(&meta, "review")?;
         store.write(|db| {
             let id = db.resolve(&self.id)?;
             let mut doc = db.load_existing(id)?.doc;
