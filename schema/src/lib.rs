@@ -58,6 +58,7 @@ pub mod document_raw;
 pub mod document_read;
 pub mod document_resolve;
 mod document_review;
+pub mod document_shape;
 #[cfg(test)]
 mod document_tests;
 #[cfg(feature = "export")]

@@ -18,9 +18,6 @@ pub const DECISION_KEYS: [&str; 5] = [
     "manual_links",
 ];
 
-/// Root keys the server's own changes (resolution links) may write.
-const SERVER_KEYS: [&str; 3] = ["resolutions", "authors", "manual_links"];
-
 /// What the server knows while judging one sync message.
 #[derive(Debug, Clone)]
 pub struct Authority<'a> {
@@ -101,7 +98,8 @@ impl<'a> Authority<'a> {
             return Ok(Verdict { team, decisions });
         }
         let changes = doc.automerge().get_changes(before);
-        self.judge_changes(check, doc, &changes, team)
+        let had = had_manual_links(doc, before);
+        self.judge_changes(check, doc, &changes, team, had)
     }
 
     /// [`Authority::judge`] always by operations, the path taken for relays: tests compare it
@@ -119,7 +117,8 @@ impl<'a> Authority<'a> {
             .find(|c| c.deps().is_empty())
             .map(|c| c.actor_id().to_hex_string());
         let team = self.creator_team(creator.as_deref());
-        self.judge_changes(check, doc, &changes, team)
+        let had = had_manual_links(doc, before);
+        self.judge_changes(check, doc, &changes, team, had)
     }
 
     /// [`Authority::judge`] change by change and operation by operation: for messages that
@@ -130,6 +129,7 @@ impl<'a> Authority<'a> {
         doc: &mut CheckDoc,
         changes: &[Change],
         team: String,
+        had_manual_links: bool,
     ) -> Result<Verdict, String> {
         let mut decisions = Vec::new();
         let mut writers = BTreeSet::new();
@@ -147,7 +147,7 @@ impl<'a> Authority<'a> {
                 if creating && creates_empty_decisions(op, &path) {
                     continue;
                 }
-                self.allowed(check, &writer, &actor, &path)?;
+                self.allowed(check, &writer, &actor, &path, had_manual_links)?;
                 if let (Writer::Device(author), Some(action)) = (&writer, decision_action(&path)) {
                     let decision = Decision {
                         action,
@@ -211,6 +211,7 @@ impl<'a> Authority<'a> {
         writer: &Writer<'_>,
         actor: &str,
         path: &[String],
+        had_manual_links: bool,
     ) -> Result<(), String> {
         let root = path.first().map_or("", String::as_str);
         if root == "authors" && path.get(1).is_some_and(|entry| entry != actor) {
@@ -222,13 +223,24 @@ impl<'a> Authority<'a> {
         }
         match writer {
             Writer::Server => {
-                let ok = SERVER_KEYS.contains(&root) && (root != "manual_links" || path.len() == 1);
+                // The server re-links (`resolutions`), registers itself (its own `authors`
+                // entry, checked above) and creates a missing `manual_links` map, and nothing
+                // else: replacing or deleting `authors` or an existing `manual_links` would
+                // erase people's names and supervisors' decisions.
+                let ok = match root {
+                    "resolutions" => true,
+                    "authors" => path.len() >= 2,
+                    "manual_links" => path.len() == 1 && !had_manual_links,
+                    _ => false,
+                };
                 if ok {
                     Ok(())
                 } else {
                     Err(format!(
-                        "check {check}: a change written as the server's actor writes {root:?}; \
-                         the server writes only resolution links: refused as a forgery"
+                        "check {check}: a change written as the server's actor writes {}; \
+                         the server writes only resolution links and its own author entry: \
+                         refused as a forgery",
+                        path.join(".")
                     ))
                 }
             }
@@ -384,3 +396,14 @@ fn author_entry(doc: &mut CheckDoc, actor: &str) -> Option<(String, Role, String
 #[cfg(test)]
 #[path = "authority_tests.rs"]
 mod tests;
+
+/// Whether the document held a `manual_links` map at `before` (the heads before the message).
+fn had_manual_links(doc: &mut CheckDoc, before: &[ChangeHash]) -> bool {
+    !before.is_empty()
+        && doc
+            .automerge()
+            .get_at(automerge::ROOT, "manual_links", before)
+            .ok()
+            .flatten()
+            .is_some()
+}

@@ -222,3 +222,66 @@ fn writing_another_actors_author_entry_is_refused_by_both() {
     am.commit();
     assert_eq!(agree(&people, &people.sara, &mut doc, &before), Err(()));
 }
+
+#[test]
+fn the_servers_actor_may_relink_but_not_erase_decisions_or_names() {
+    let people = people();
+    let server: ActorId = people.server.parse().expect("server actor");
+    let judge = |doc: &mut CheckDoc, before: &[ChangeHash]| {
+        let authority = Authority {
+            sender: &people.ana,
+            registry: &people.registry,
+            server_actor: &people.server,
+        };
+        let check = doc.id().expect("id");
+        authority.judge(check, doc, before, None)
+    };
+    let mut base = created_by(&people.ana);
+    let links = LinkDecision {
+        number: 16,
+        linked: true,
+    };
+    base.set_actor(actor(&people.sara));
+    base.decide_links(&author(&people.sara), &[links], "فرن احتياطي")
+        .expect("link");
+    // Ana's device forges changes as the server: each one is refused.
+    type Forgery = fn(&mut automerge::AutoCommit);
+    let forgeries: [(&str, Forgery); 3] = [
+        ("delete manual_links", |am| {
+            am.delete(ROOT, "manual_links").expect("delete");
+        }),
+        ("replace manual_links", |am| {
+            am.put_object(ROOT, "manual_links", automerge::ObjType::Map)
+                .expect("put");
+        }),
+        ("replace authors", |am| {
+            am.put_object(ROOT, "authors", automerge::ObjType::Map)
+                .expect("put");
+        }),
+    ];
+    for (what, forge) in forgeries {
+        let mut doc = base.clone();
+        let before = doc.heads();
+        doc.set_actor(server.clone());
+        forge(doc.automerge());
+        doc.automerge().commit();
+        let verdict = judge(&mut doc, &before);
+        assert!(
+            verdict.as_ref().is_err_and(|why| why.contains("forgery")),
+            "{what}: {verdict:?}"
+        );
+    }
+    // What the server really writes (re-linking) is still accepted when relayed.
+    let mut doc = base.clone();
+    let before = doc.heads();
+    doc.set_actor(server);
+    let resolutions = match doc.automerge().get(ROOT, "resolutions").expect("get") {
+        Some((_, id)) => id,
+        None => panic!("resolutions map"),
+    };
+    doc.automerge()
+        .put(&resolutions, "20", "rule")
+        .expect("put");
+    doc.automerge().commit();
+    assert!(judge(&mut doc, &before).is_ok());
+}

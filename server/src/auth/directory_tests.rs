@@ -84,3 +84,21 @@ fn expired_codes_other_users_devices_and_offline_name_mismatches_are_refused() {
     let err = enrol(&mut conn, &enrolment("nope", "dev-3", "dd01")).expect_err("bad code");
     assert!(err.to_string().contains("12 characters"), "{err}");
 }
+
+#[test]
+fn the_servers_own_actor_is_refused_at_enrolment() {
+    let (_dir, mut conn) = open();
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('actor', 'beef01')",
+        [],
+    )
+    .expect("server actor");
+    let code = add_user(&mut conn, "eve", Role::Inspector, None, DEFAULT_CODE_TTL).expect("add");
+    let err = enrol(&mut conn, &enrolment(&code, "eve-dev", "BEEF01")).expect_err("server's actor");
+    assert!(
+        matches!(&err, DirectoryError::Taken(m) if m.contains("server's own")),
+        "{err}"
+    );
+    // The code was not used up: the same device enrols with its own actor.
+    enrol(&mut conn, &enrolment(&code, "eve-dev", "ee01")).expect("own actor");
+}

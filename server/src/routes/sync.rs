@@ -11,7 +11,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::state::AppState;
-use crate::sync::{MALFORMED_MESSAGE, TEXT_TOO_LONG, TOO_LARGE, TOO_MANY_CHANGES};
+use crate::sync::{FORBIDDEN, MALFORMED_MESSAGE, TEXT_TOO_LONG, TOO_LARGE, TOO_MANY_CHANGES};
 
 /// Runs one sync round for the authenticated device ([`crate::sync::sync_round_as`]): the
 /// device is the token's, whatever the body's `device` says.
@@ -77,7 +77,8 @@ pub fn rate_key(caller: &crate::auth::Identity) -> &str {
 /// A request whose every message was refused for the same reason, and that gets nothing
 /// back, is answered with that reason's status naming the (first) document instead of a
 /// 200 listing rejections: there is no batch to keep going. Malformed is 400, over a size or
-/// changes limit 413, over the text limit 422. The messages are in quarantine either way; a
+/// changes limit 413, over the text limit 422, refused by the authority 403 (the change
+/// stays on the device). The messages are in quarantine either way; a
 /// batch with anything else in it stays a 200 with `rejected` entries, so one bad document
 /// never blocks the rest.
 fn nothing_but_refused(sent: usize, response: &SyncResponse) -> Option<ApiError> {
@@ -98,6 +99,7 @@ fn nothing_but_refused(sent: usize, response: &SyncResponse) -> Option<ApiError>
         TOO_LARGE => (StatusCode::PAYLOAD_TOO_LARGE, TOO_LARGE),
         TOO_MANY_CHANGES => (StatusCode::PAYLOAD_TOO_LARGE, TOO_MANY_CHANGES),
         TEXT_TOO_LONG => (StatusCode::UNPROCESSABLE_ENTITY, TEXT_TOO_LONG),
+        FORBIDDEN => (StatusCode::FORBIDDEN, FORBIDDEN),
         _ => return None,
     };
     Some(ApiError::Refused {

@@ -13,7 +13,8 @@ use super::ready::{Ready, prepare_store, write};
 use super::refusal::reject;
 pub(super) use super::refusal::{Refusal, Rejected};
 use super::{
-    FORBIDDEN, MALFORMED_MESSAGE, Round, TOO_LARGE, TOO_MANY_CHANGES, put_state, stored_state,
+    FORBIDDEN, INVALID_CHECK, MALFORMED_MESSAGE, Round, TOO_LARGE, TOO_MANY_CHANGES, put_state,
+    stored_state,
 };
 use crate::auth::DEFAULT_TEAM;
 use crate::auth::audit::{self, NewAudit};
@@ -235,6 +236,15 @@ fn apply(
         )
     })?;
     let changed = doc.heads() != before;
+    if changed {
+        // Before anything walks it recursively (the authority, the review's snapshot).
+        doc.check_nesting().map_err(|e| {
+            reject(
+                INVALID_CHECK,
+                format!("check {check} is not a valid check document: {e}"),
+            )
+        })?;
+    }
     let verdict = match &round.auth {
         Some(auth) if changed => Some(
             auth.authority()

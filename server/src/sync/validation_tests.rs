@@ -174,3 +174,33 @@ fn store_violations(dir: &std::path::Path, check: CheckId) -> String {
     )
     .expect("row")
 }
+
+#[test]
+fn a_check_nested_thousands_deep_is_refused_and_the_batch_goes_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SqliteStore::open(dir.path()).expect("open");
+    let mut good = bakery(&[("operating", FieldValue::Bool(false))]);
+    let mut deep = bakery(&[("operating", FieldValue::Bool(false))]);
+    // Deep enough to overflow any recursive walk of a 2 MiB worker stack.
+    let am = deep.automerge();
+    let mut obj = am
+        .put_object(ROOT, "review_extra", ObjType::Map)
+        .expect("map");
+    for _ in 0..20_000 {
+        obj = am.put_object(&obj, "x", ObjType::Map).expect("nest");
+    }
+    am.commit();
+    let messages = vec![message(&mut good), message(&mut deep)];
+    let deep_id = messages[1].check;
+    let response = sync_round(&store, &request(messages), &Limits::default()).expect("round");
+    assert_eq!(response.rejected.len(), 1, "{:?}", response.rejected);
+    let rejection = &response.rejected[0];
+    assert_eq!(rejection.check, deep_id);
+    assert_eq!(rejection.error, super::INVALID_CHECK);
+    assert!(
+        rejection.message.contains("at most 8 deep"),
+        "{}",
+        rejection.message
+    );
+    assert_eq!(response.cursor, 1, "the other check is stored");
+}

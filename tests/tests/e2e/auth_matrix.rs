@@ -218,22 +218,21 @@ fn an_inspector_may_not_edit_another_teams_check_but_a_teammate_may() -> Result<
         window: None,
     };
     let token = bilal.token()?.context("enrolled")?;
-    let response: fieldsync_schema::wire::SyncResponse =
-        ureq::post(&format!("{}/api/v1/sync", server.url()))
-            .header("authorization", format!("Bearer {token}"))
-            .send_json(&request)?
-            .body_mut()
-            .read_json()?;
-    let rejection = response.rejected.first().context("refused")?;
-    assert_eq!(rejection.error, "forbidden");
+    // Its only message is refused: the answer is a 403 naming the check, not a 200.
+    let mut response = ureq::post(&format!("{}/api/v1/sync", server.url()))
+        .header("authorization", format!("Bearer {token}"))
+        .config()
+        .http_status_as_error(false)
+        .build()
+        .send_json(&request)?;
+    assert_eq!(response.status().as_u16(), 403);
+    let body: serde_json::Value = response.body_mut().read_json()?;
+    assert_eq!(body["error"], "forbidden", "{body}");
+    assert_eq!(body["check"], id.as_str(), "{body}");
+    let message = body["message"].as_str().unwrap_or_default();
     assert!(
-        rejection.message.contains("team \"north\"") && rejection.message.contains(&id),
-        "{}",
-        rejection.message
-    );
-    assert!(
-        response.messages.is_empty(),
-        "nothing of the north check comes back"
+        message.contains("team \"north\"") && message.contains(&id),
+        "{message}"
     );
     let stored = server.get_json(&format!("/api/v1/checks/{id}"))?;
     assert_eq!(

@@ -180,13 +180,25 @@ fn valid_code(tx: &Connection, canonical: &str) -> Result<CodeRow, DirectoryErro
     Ok((hash, user_id, name, parse_stored_role(&role)?, team))
 }
 
-/// Refuses a device id or actor enrolled for another user.
+/// Refuses the server's own actor, and a device id or actor enrolled for another user.
 fn check_not_taken(
     tx: &Connection,
     device: &str,
     actor: &str,
     user_id: i64,
 ) -> Result<(), DirectoryError> {
+    let server: Option<String> = tx
+        .query_row("SELECT value FROM meta WHERE key = 'actor'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if server.as_deref() == Some(actor) {
+        return Err(DirectoryError::Taken(
+            "this actor is the server's own: a device must write as its own actor; set up a \
+             new device with `fieldsync init --enrol`"
+                .to_owned(),
+        ));
+    }
     let mut stmt = tx.prepare_cached(
         "SELECT device_id, actor FROM devices WHERE (device_id = ?1 OR actor = ?2) AND user_id <> ?3",
     )?;
