@@ -75,3 +75,38 @@ fn a_damaged_or_foreign_backup_is_refused_and_nothing_is_touched() {
     let no_db = backup(&dir.path().join("empty"), &dir.path().join("x.db")).expect_err("none");
     assert!(no_db.to_string().contains("no database"), "{no_db}");
 }
+
+#[test]
+fn a_restore_interrupted_after_setting_the_database_aside_is_refused_not_served_empty() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let store = SqliteStore::open(&data).expect("open");
+    store_checks(&store, 2);
+    let out = dir.path().join("b.db");
+    backup(&data, &out).expect("backup");
+    drop(store);
+    // As a kill between steps 4 and 5 leaves it: the copy in place, the database aside.
+    std::fs::copy(&out, data.join(crate::store::RESTORING)).expect("copy");
+    std::fs::rename(
+        data.join(DB_FILE),
+        data.join(format!("{DB_FILE}.before-restore-x")),
+    )
+    .expect("aside");
+    let Err(err) = SqliteStore::open(&data) else {
+        panic!("the server must refuse the directory");
+    };
+    assert!(err.to_string().contains("restore was interrupted"), "{err}");
+    let err = crate::store::open_connection(&data).expect_err("admin commands refuse");
+    assert!(err.to_string().contains("restore --from"), "{err}");
+    assert!(
+        !data.join(DB_FILE).exists(),
+        "no empty database was created"
+    );
+    // Running the restore again finishes the job.
+    restore(&data, &out).expect("restore again");
+    let store = SqliteStore::open(&data).expect("open restored");
+    assert_eq!(
+        store.list_checks(&Default::default()).expect("list").len(),
+        2
+    );
+}

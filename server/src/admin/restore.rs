@@ -4,9 +4,14 @@
 //! 1. the backup is checked ([`super::check_database`]): nothing is touched if it fails;
 //! 2. the data directory's lock is taken ([`crate::store::lock::DataLock`]): refused while a
 //!    server runs on it (and a server cannot start during the restore);
-//! 3. the current database, if any, has its write-ahead log checkpointed into it and is
+//! 3. the backup is copied to `fieldsync.db.restoring` and flushed;
+//! 4. the current database, if any, has its write-ahead log checkpointed into it and is
 //!    renamed `fieldsync.db.before-restore-<UTC time>` (kept: nothing is deleted);
-//! 4. the backup is copied to a temporary name, flushed, and renamed `fieldsync.db`.
+//! 5. the copy is renamed `fieldsync.db`.
+//!
+//! Interrupted between 4 and 5, the directory has no `fieldsync.db`: the server and the
+//! admin commands refuse to start there (rather than create an empty database that would
+//! hide the data) and say to run the restore again.
 //!
 //! A restored server has the backup's server id but not the changes made after the backup;
 //! devices that synced since notice it and send those changes again (see the module docs of
@@ -19,8 +24,8 @@ use anyhow::{Context as _, bail};
 use rusqlite::Connection;
 
 use super::{Summary, check_database, sync_file_and_dir};
-use crate::store::DB_FILE;
 use crate::store::lock::DataLock;
+use crate::store::{DB_FILE, RESTORING};
 
 /// Replace the database with a backup (the server must be stopped).
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
@@ -88,15 +93,18 @@ pub fn restore(data_dir: &Path, backup: &Path) -> anyhow::Result<Restored> {
     let _lock = DataLock::acquire(data_dir)
         .with_context(|| format!("cannot restore into {}", data_dir.display()))?;
     let db = data_dir.join(DB_FILE);
+    // The copy is whole and on disk before the current database moves aside, so from then
+    // on a missing `fieldsync.db` beside a `.restoring` file always means "interrupted
+    // here", which the store refuses to open over ([`crate::store::refuse_interrupted_restore`]).
+    let incoming = data_dir.join(RESTORING);
+    std::fs::copy(backup, &incoming)
+        .with_context(|| format!("cannot copy {} to {}", backup.display(), incoming.display()))?;
+    sync_file_and_dir(&incoming)?;
     let kept = if db.exists() {
         Some(set_aside(&db)?)
     } else {
         None
     };
-    let incoming = data_dir.join(format!("{DB_FILE}.restoring"));
-    std::fs::copy(backup, &incoming)
-        .with_context(|| format!("cannot copy {} to {}", backup.display(), incoming.display()))?;
-    sync_file_and_dir(&incoming)?;
     std::fs::rename(&incoming, &db)
         .with_context(|| format!("cannot rename {} to {}", incoming.display(), db.display()))?;
     super::sync_dir(&db)?;

@@ -8,6 +8,7 @@
 
 mod error;
 mod group_commit;
+mod interrupted;
 pub mod lock;
 mod migrations;
 pub mod records;
@@ -25,6 +26,7 @@ use fieldsync_schema::{
 };
 
 pub use error::{StorageFault, StoreError};
+pub use interrupted::{RESTORING, refuse_interrupted_restore};
 pub use sqlite::{DB_FILE, SqliteStore, open_connection};
 
 use crate::auth::audit::NewAudit;

@@ -102,6 +102,7 @@ impl SqliteStore {
             source,
         })?;
         let lock = DataLock::acquire(data_dir)?;
+        super::interrupted::refuse_interrupted_restore(data_dir)?;
         let path = data_dir.join(DB_FILE);
         let (writer, actor, read_only) = match open_writable(&path) {
             Ok((writer, actor)) => (writer, actor, false),
@@ -349,6 +350,7 @@ pub fn open_connection(data_dir: &Path) -> Result<Connection, StoreError> {
         path: data_dir.to_owned(),
         source,
     })?;
+    super::interrupted::refuse_interrupted_restore(data_dir)?;
     let path = data_dir.join(DB_FILE);
     let mut conn = migrations::open(&path)?;
     migrations::migrate(&mut conn, &path)?;
