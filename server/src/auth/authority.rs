@@ -91,6 +91,13 @@ impl<'a> Authority<'a> {
                 describe(self.sender)
             ));
         }
+        super::authority_conflicts::conflicts_closed_by_deciders(
+            check,
+            doc,
+            before,
+            self.registry,
+            self.server_actor,
+        )?;
         let own = self.sender.actor.as_str();
         if actors.iter().all(|actor| actor == own) {
             let decisions = super::authority_own::judge_own(check, self.sender, doc, before)?;

@@ -285,3 +285,62 @@ fn the_servers_actor_may_relink_but_not_erase_decisions_or_names() {
     doc.automerge().commit();
     assert!(judge(&mut doc, &before).is_ok());
 }
+
+#[test]
+fn only_a_supervisor_may_close_a_conflict_by_writing_the_field() {
+    let people = people();
+    let price = |v: i64| CheckEdit {
+        fields: BTreeMap::from([("bread_price_syp".to_owned(), FieldValue::Int(v))]),
+        notes: None,
+    };
+    // Ana and Sara write the price concurrently: the server holds the conflict.
+    let mut held = created_by(&people.ana);
+    let mut other = CheckDoc::load(&held.save()).expect("load");
+    other.set_actor(actor(&people.sara));
+    held.edit(&author(&people.ana), &price(1500)).expect("ana");
+    other
+        .edit(&author(&people.sara), &price(2000))
+        .expect("sara");
+    held.automerge().merge(other.automerge()).expect("merge");
+    assert_eq!(held.conflicts().expect("conflicts").len(), 1);
+    let before = held.heads();
+    let judge = |sender: &Identity, doc: &mut CheckDoc| {
+        let authority = Authority {
+            sender,
+            registry: &people.registry,
+            server_actor: &people.server,
+        };
+        let check = doc.id().expect("id");
+        authority.judge(check, doc, &before, None)
+    };
+
+    let mut by_ana = held.clone();
+    by_ana
+        .edit(&author(&people.ana), &price(1700))
+        .expect("edit");
+    let refused = judge(&people.ana, &mut by_ana).expect_err("an inspector closes it");
+    assert!(
+        refused.contains("fields.bread_price_syp") && refused.contains("only a supervisor"),
+        "{refused}"
+    );
+
+    let mut by_sara = held.clone();
+    by_sara.set_actor(actor(&people.sara));
+    by_sara
+        .resolve(
+            &author(&people.sara),
+            "bread_price_syp",
+            &FieldValue::Int(2000),
+        )
+        .expect("resolve");
+    assert!(judge(&people.sara, &mut by_sara).is_ok());
+
+    // An inspector's edit of another field of the same check is fine.
+    let mut other_field = held.clone();
+    let edit = CheckEdit {
+        fields: BTreeMap::from([("operating".to_owned(), FieldValue::Bool(false))]),
+        notes: None,
+    };
+    other_field.edit(&author(&people.ana), &edit).expect("edit");
+    assert!(judge(&people.ana, &mut other_field).is_ok());
+}

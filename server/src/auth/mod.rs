@@ -57,6 +57,7 @@
 
 pub mod audit;
 pub mod authority;
+mod authority_conflicts;
 mod authority_own;
 pub mod directory;
 pub mod extract;

@@ -74,6 +74,9 @@ impl Edit {
             super::refuse_deleted(&doc, id)?;
             let check = doc.read().with_context(|| format!("reading check {id}"))?;
             let answers = self.values(&check, lang)?;
+            if !meta.role.may_decide() {
+                refuse_conflicted(&doc, &answers.values)?;
+            }
             let edit = CheckEdit {
                 fields: answers.values,
                 notes: self.notes.clone(),
@@ -104,4 +107,25 @@ impl Edit {
         warn(form, &elsewhere, lang);
         Ok(answers)
     }
+}
+
+/// Refuses an inspector's `--set` of a field with an open conflict: writing it would close
+/// the conflict, which only a supervisor does (the server refuses it too).
+fn refuse_conflicted(
+    doc: &fieldsync_schema::CheckDoc,
+    values: &std::collections::BTreeMap<String, fieldsync_schema::FieldValue>,
+) -> anyhow::Result<()> {
+    for conflict in doc.conflicts()? {
+        let Some(name) = conflict.field.strip_prefix("fields.") else {
+            continue;
+        };
+        if values.contains_key(name) {
+            anyhow::bail!(
+                "الحقل {name} فيه تعارض مفتوح يحسمه المشرف / field {name} has an open conflict: \
+                 only a supervisor settles it (`fieldsync resolve`); `fieldsync show` lists the values \
+                 and who wrote them"
+            );
+        }
+    }
+    Ok(())
 }

@@ -128,6 +128,10 @@ fn resolve_with_a_value_closes_the_conflict_on_every_device() -> Result<()> {
     values.sort_unstable();
     assert_eq!(values, [1500, 2000], "{listed}");
 
+    // An inspector may not close it by writing the field again.
+    let refused = ana.fails(&["edit", &id, "--set", "bread_price_syp=1700"])?;
+    assert!(refused.contains("open conflict"), "{refused}");
+
     // Approved with the conflict open; the decision keeps the approval (it only chose
     // among recorded values), and the server accepts the supervisor's second change.
     sara.ok(&["review", &id, "--state", "approved"])?;
