@@ -1,7 +1,8 @@
 //! Authentication and role guards as axum extractors.
 //!
 //! - [`Caller`]: the authenticated device and user (`Authorization: Bearer <token>`); a
-//!   missing, malformed, unknown or revoked token is a 401 with the JSON error body.
+//!   missing, malformed, unknown or revoked token is a 401 with the JSON error body, and a
+//!   device over `--max-requests-per-minute` (every authenticated route counts) a 429.
 //! - [`RequireRole<R>`]: a [`Caller`] whose role is at least `R` ([`Supervisor`] or
 //!   [`Admin`]); anyone else known gets a 403 naming the role needed. For routes added on
 //!   other branches: `async fn export(RequireRole(caller): RequireRole<Supervisor>, ...)`.
@@ -49,14 +50,37 @@ impl FromRequestParts<AppState> for Caller {
         let found = state
             .run(move |store| Ok(store.authenticate(&token)?))
             .await?;
-        found.map(Caller).ok_or_else(|| {
+        let identity = found.ok_or_else(|| {
             ApiError::Unauthenticated(
                 "the device token is unknown or was revoked: ask an admin for a new enrolment \
                  code; data on the device is kept"
                     .into(),
             )
-        })
+        })?;
+        rate_limit(state, &identity)?;
+        Ok(Caller(identity))
     }
+}
+
+/// Takes one of the device's requests for this minute (`--max-requests-per-minute`), keyed
+/// by the authenticated device, not an id the body claims, and before the body is read.
+///
+/// # Errors
+/// [`ApiError::TooManyRequests`] with the seconds until the next request is allowed.
+fn rate_limit(state: &AppState, caller: &Identity) -> Result<(), ApiError> {
+    let limiter = state.rate_limiter();
+    limiter
+        .check(&caller.device, std::time::Instant::now())
+        .map_err(|wait| ApiError::TooManyRequests {
+            message: format!(
+                "device {} made more than {} requests in a minute \
+                 (--max-requests-per-minute); retry in {} s",
+                caller.device,
+                limiter.per_minute(),
+                wait.as_secs()
+            ),
+            retry_after: wait.as_secs(),
+        })
 }
 
 /// The least role a [`RequireRole`] accepts.

@@ -1,7 +1,5 @@
 //! `POST /api/v1/sync`: one round of the batched sync.
 
-use std::time::Instant;
-
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -22,7 +20,7 @@ use crate::sync::{FORBIDDEN, MALFORMED_MESSAGE, TEXT_TOO_LONG, TOO_LARGE, TOO_MA
 /// malformed messages (naming the first document); 413 for more messages than
 /// `--max-messages-per-request`, a body over the limit, or only messages over a size or
 /// changes limit; 422 for only messages over the text limit; 429 with `Retry-After` when the
-/// device is over `--max-requests-per-minute`; 500 if the store fails (nothing of the round
+/// device is over `--max-requests-per-minute` (counted by [`Caller`] for every route); 500 if the store fails (nothing of the round
 /// is kept). Per-document problems in a batch with anything else are `rejected` entries.
 pub async fn sync(
     State(state): State<AppState>,
@@ -31,19 +29,6 @@ pub async fn sync(
 ) -> Result<Json<SyncResponse>, ApiError> {
     if request.device.id.trim().is_empty() {
         return Err(ApiError::bad_request("device.id must not be empty"));
-    }
-    let limiter = state.rate_limiter();
-    if let Err(wait) = limiter.check(rate_key(&caller), Instant::now()) {
-        return Err(ApiError::TooManyRequests {
-            message: format!(
-                "device {} made more than {} sync requests in a minute \
-                 (--max-requests-per-minute); retry in {} s",
-                caller.device,
-                limiter.per_minute(),
-                wait.as_secs()
-            ),
-            retry_after: wait.as_secs(),
-        });
     }
     let max = state.max_messages();
     if request.messages.len() > max {
@@ -66,12 +51,6 @@ pub async fn sync(
         return Err(err);
     }
     Ok(Json(response))
-}
-
-/// The key requests are counted under: the authenticated device (its token's), not the id
-/// the request body claims, so a device cannot spread its requests over made-up ids.
-pub fn rate_key(caller: &crate::auth::Identity) -> &str {
-    &caller.device
 }
 
 /// A request whose every message was refused for the same reason, and that gets nothing

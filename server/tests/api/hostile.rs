@@ -233,6 +233,20 @@ async fn a_device_over_its_requests_per_minute_gets_429_with_retry_after() {
     );
     // 2 a minute: the next request is allowed 30 s after the bucket emptied.
     assert_eq!(headers[header::RETRY_AFTER], "30");
+    // Every authenticated route counts, reads too.
+    let read = Request::get("/api/v1/checks")
+        .header(
+            header::AUTHORIZATION,
+            format!("Bearer {}", app.token_for(&ana.info)),
+        )
+        .body(Body::empty())
+        .expect("request");
+    let (status, _, _) = app.send(read).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a read over the limit"
+    );
     // Counted by the token's device, not by the id the body claims.
     let mut bilal = Device::new("bilal");
     let mut claimed = ana.request(&[]);
