@@ -45,6 +45,9 @@ pub struct ListRow {
     pub resolutions: Vec<u16>,
     /// Whether the server has not acknowledged the latest changes.
     pub pending: bool,
+    /// Whether the server has held the check (false until its first sync: the table then
+    /// shows the review as not yet received).
+    pub on_server: bool,
     /// Number of conflicting fields.
     pub conflicts: usize,
     /// False when the check breaks its form's rules (see `show`).
@@ -66,6 +69,7 @@ impl From<&StoredCheck> for ListRow {
             review_state: c.review.state,
             resolutions: c.resolutions.clone(),
             pending: stored.pending,
+            on_server: stored.on_server,
             conflicts: stored.conflicts.len(),
             valid: stored.valid(),
             deleted: c.deleted.is_some(),
@@ -155,7 +159,11 @@ pub fn table(rows: &[ListRow], lang: Lang) -> comfy_table::Table {
             row.site_id.clone(),
             row.site_name_ar.clone(),
             row.observed_at.clone(),
-            row.review_state.to_string(),
+            if row.on_server || row.review_state != ReviewState::Received {
+                row.review_state.to_string()
+            } else {
+                "not yet received".to_owned()
+            },
             resolutions_text(&row.resolutions),
             if row.deleted {
                 format!("{} (deleted)", sync_status(row.pending))

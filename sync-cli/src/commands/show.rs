@@ -36,6 +36,9 @@ pub struct ShowJson<'a> {
     pub conflicts: &'a [Conflict],
     /// Whether the server has not acknowledged the latest changes.
     pub pending: bool,
+    /// Whether the server has held the check (false until its first sync; its review
+    /// state `received` is then not yet true).
+    pub on_server: bool,
     /// False when a violation is an error (the server flags the check `invalid` too).
     pub valid: bool,
     /// Every rule the check breaks, computed on this device from its form version.
@@ -61,6 +64,7 @@ impl Show {
                 check: &stored.check,
                 conflicts: &stored.conflicts,
                 pending: stored.pending,
+                on_server: stored.on_server,
                 valid: stored.valid(),
                 violations: &stored.violations,
                 parallel_updates: &parallel,
@@ -87,7 +91,7 @@ pub fn render(stored: &StoredCheck, lang: Lang) -> String {
     fields(&mut out, &stored.check, lang);
     validity(&mut out, stored);
     links(&mut out, &stored.check);
-    review(&mut out, &stored.check);
+    review(&mut out, &stored.check, stored.on_server);
     conflicts(&mut out, stored, lang);
     super::show_thread::render(&mut out, &stored.check, lang);
     out
@@ -227,10 +231,16 @@ fn manual_decisions(out: &mut String, c: &Check) {
     }
 }
 
-fn review(out: &mut String, c: &Check) {
+fn review(out: &mut String, c: &Check, on_server: bool) {
     let r = &c.review;
     let _ = writeln!(out);
-    line(out, "المراجعة", "Review", &review_label(r.state));
+    let label = if on_server || r.state != fieldsync_schema::ReviewState::Received {
+        review_label(r.state)
+    } else {
+        // `received` means the server has it; until the first sync it has not.
+        bilingual("لم يصل إلى الخادم بعد", "not yet received (sync pending)")
+    };
+    line(out, "المراجعة", "Review", &label);
     if let Some(by) = &r.by {
         let at = r.at.as_deref().unwrap_or("?");
         line(out, "بواسطة", "By", &format!("{by} ({at})"));

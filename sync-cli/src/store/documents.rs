@@ -49,6 +49,10 @@ pub struct StoredCheck {
     pub conflicts: Vec<Conflict>,
     /// Whether the document has changes the server has not acknowledged.
     pub pending: bool,
+    /// Whether the server has held the check since this device last synced with it (its
+    /// heads seen in a sync message). A check recorded here and never synced reads
+    /// `received` only once the server has it (see `show`).
+    pub on_server: bool,
     /// Every rule the check breaks, computed here from the form version it records, as the
     /// server computes them ([`check_violations`]), so the flag shows offline.
     pub violations: Vec<Violation>,
@@ -56,12 +60,13 @@ pub struct StoredCheck {
 
 impl StoredCheck {
     /// A check as read, with its violations computed.
-    pub fn new(check: Check, conflicts: Vec<Conflict>, pending: bool) -> Self {
+    pub fn new(check: Check, conflicts: Vec<Conflict>, pending: bool, on_server: bool) -> Self {
         Self {
             violations: check_violations(&check),
             check,
             conflicts,
             pending,
+            on_server,
         }
     }
 
@@ -102,6 +107,7 @@ fn read_check(check_id: &str, stored: &StoredDoc) -> Result<StoredCheck, StoreEr
         stored.doc.read().map_err(|e| corrupt(check_id, e))?,
         stored.doc.conflicts().map_err(|e| corrupt(check_id, e))?,
         stored.pending(),
+        stored.server_heads.is_some(),
     ))
 }
 

@@ -104,11 +104,11 @@ fn fill_missing(conn: &Connection) -> Result<(), StoreError> {
 const ORDERED: [&str; 2] = [
     "SELECT check_id, CASE WHEN view_version = ?1 THEN view END,
             CASE WHEN view_version = ?1 AND view IS NOT NULL THEN NULL ELSE bytes END,
-            server_heads IS NULL OR server_heads <> heads
+            server_heads IS NULL OR server_heads <> heads, server_heads IS NOT NULL
      FROM documents WHERE observed_at_utc IS NOT NULL ORDER BY observed_at_utc, check_id",
     "SELECT check_id, CASE WHEN view_version = ?1 THEN view END,
             CASE WHEN view_version = ?1 AND view IS NOT NULL THEN NULL ELSE bytes END,
-            server_heads IS NULL OR server_heads <> heads
+            server_heads IS NULL OR server_heads <> heads, server_heads IS NOT NULL
      FROM documents WHERE observed_at_utc IS NULL ORDER BY check_id",
 ];
 
@@ -118,6 +118,7 @@ struct RawDoc {
     view: Option<String>,
     bytes: Option<Vec<u8>>,
     pending: bool,
+    on_server: bool,
 }
 
 fn raw_doc(row: &Row<'_>) -> Result<RawDoc, StoreError> {
@@ -126,6 +127,7 @@ fn raw_doc(row: &Row<'_>) -> Result<RawDoc, StoreError> {
         view: row.get(1)?,
         bytes: row.get(2)?,
         pending: row.get(3)?,
+        on_server: row.get(4)?,
     })
 }
 
@@ -136,20 +138,38 @@ type Decoded = Option<Result<StoredCheck, (String, String)>>;
 /// The row's check, from its view when it has one, else from its bytes.
 fn decode(raw: &RawDoc) -> Decoded {
     if let Some(text) = &raw.view {
-        return view::parse(text).map(|v| Ok(StoredCheck::new(v.check, v.conflicts, raw.pending)));
+        return view::parse(text).map(|v| {
+            Ok(StoredCheck::new(
+                v.check,
+                v.conflicts,
+                raw.pending,
+                raw.on_server,
+            ))
+        });
     }
     Some(decode_bytes(
         &raw.id,
         raw.bytes.as_deref().unwrap_or_default(),
         raw.pending,
+        raw.on_server,
     ))
 }
 
 /// The document read as a check, or `(check id, reason)`.
-fn decode_bytes(id: &str, bytes: &[u8], pending: bool) -> Result<StoredCheck, (String, String)> {
+fn decode_bytes(
+    id: &str,
+    bytes: &[u8],
+    pending: bool,
+    on_server: bool,
+) -> Result<StoredCheck, (String, String)> {
     let read = || -> Result<StoredCheck, DocError> {
         let doc = CheckDoc::load(bytes)?;
-        Ok(StoredCheck::new(doc.read()?, doc.conflicts()?, pending))
+        Ok(StoredCheck::new(
+            doc.read()?,
+            doc.conflicts()?,
+            pending,
+            on_server,
+        ))
     };
     read().map_err(|e| (id.to_owned(), corrupt(id, e).to_string()))
 }
@@ -254,7 +274,7 @@ impl Db<'_> {
             [&raw.id],
             |r| r.get(0),
         )?;
-        Ok(decode_bytes(&raw.id, &bytes, raw.pending))
+        Ok(decode_bytes(&raw.id, &bytes, raw.pending, raw.on_server))
     }
 
     /// Every stored check in memory, sorted as [`Db::for_each_check`] walks them; for small

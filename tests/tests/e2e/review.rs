@@ -64,7 +64,17 @@ fn an_edit_after_approval_reads_edited_with_the_approval_kept_in_history() -> Re
     let ana = Device::init("ana", "inspector")?;
     let sara = Device::init("sara", "supervisor")?;
     let id = record(&ana, "1250")?;
+    // `received` means the server has it: not before the first sync.
+    let before = ana.ok(&["--lang", "en", "show", &id])?;
+    assert!(before.contains("not yet received"), "{before}");
+    assert_eq!(show(&ana, &id)?["on_server"], false);
     ana.sync(&server)?;
+    let after = ana.ok(&["--lang", "en", "show", &id])?;
+    assert!(
+        !after.contains("not yet received") && after.contains("received"),
+        "{after}"
+    );
+    assert_eq!(show(&ana, &id)?["on_server"], true);
     sara.sync(&server)?;
     sara.ok(&["review", &id, "--state", "approved", "--comment", APPROVAL])?;
     sara.sync(&server)?;
