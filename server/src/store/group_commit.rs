@@ -131,6 +131,24 @@ impl GroupWriter {
         f(&lock(&self.group).conn)
     }
 
+    /// Between rounds (no transaction open), hands the writer connection to `reopen` and
+    /// keeps the one it returns; returns false, touching nothing, while a transaction is
+    /// open. Used when a read-only store becomes writable: SQLite shares one shared-memory
+    /// mapping per database file within a process, so the read-only connection must be
+    /// closed before a writable one can open.
+    pub(crate) fn reopen(&self, reopen: &mut dyn FnMut(Connection) -> Connection) -> bool {
+        let mut group = lock(&self.group);
+        if group.open {
+            return false;
+        }
+        let Ok(placeholder) = Connection::open_in_memory() else {
+            return false;
+        };
+        let old = std::mem::replace(&mut group.conn, placeholder);
+        group.conn = reopen(old);
+        true
+    }
+
     /// Commits the open transaction (rolling back if the commit fails) and wakes its members.
     fn commit(&self, group: &mut MutexGuard<'_, Group>) -> Result<(), StoreError> {
         let outcome = if group.broken {

@@ -14,6 +14,7 @@ mod migrations;
 pub mod records;
 mod sqlite;
 mod sqlite_read;
+mod sqlite_read_only;
 mod sqlite_write;
 
 use std::collections::BTreeMap;

@@ -7,7 +7,8 @@
 //! `<data>/fieldsync.lock` is held (`flock`) while the store is open ([`super::lock`]): a
 //! second server or a restore on the same directory is refused. A directory the server
 //! cannot write is opened read-only: reads are served, every round fails with a storage
-//! fault (503). `--max-db-bytes` caps the file (`max_page_count`; beyond it, 507).
+//! fault (503) until the directory is writable again ([`super::sqlite_read_only`]).
+//! `--max-db-bytes` caps the file (`max_page_count`; beyond it, 507).
 //!
 //! ## Damage
 //! `documents.checksum` is the SHA-256 of `bytes`. Bytes that fail it are never sent as they
@@ -53,6 +54,7 @@
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use automerge::ActorId;
@@ -81,12 +83,12 @@ const MAX_IDLE_READERS: usize = 4;
 pub struct SqliteStore {
     /// Held while the store is open: no restore, no second server on this directory.
     _lock: DataLock,
-    path: PathBuf,
-    writer: GroupWriter,
-    readers: Mutex<Vec<Connection>>,
+    pub(super) path: PathBuf,
+    pub(super) writer: GroupWriter,
+    pub(super) readers: Mutex<Vec<Connection>>,
     actor: ActorId,
-    /// Opened read-only (see [`SqliteStore::is_read_only`]).
-    read_only: bool,
+    /// Serving read-only (see [`SqliteStore::is_read_only`]).
+    pub(super) read_only: AtomicBool,
 }
 
 impl SqliteStore {
@@ -111,9 +113,9 @@ impl SqliteStore {
                     path = %path.display(),
                     error = %err,
                     "the database cannot be written: serving it read-only; sync rounds are \
-                     answered 503 until the directory is writable and the server restarted"
+                     answered 503 until the directory is writable again"
                 );
-                let (writer, actor) = open_read_only(&path)?;
+                let (writer, actor) = super::sqlite_read_only::open_read_only(&path)?;
                 (writer, actor, true)
             }
             Err(err) => return Err(err),
@@ -124,14 +126,15 @@ impl SqliteStore {
             writer: GroupWriter::new(writer),
             readers: Mutex::new(Vec::new()),
             actor,
-            read_only,
+            read_only: AtomicBool::new(read_only),
         })
     }
 
-    /// True when the data directory could not be written at start: reads are served, every
-    /// sync round fails with a storage fault (503).
+    /// True while the database cannot be written (it could not be at start): reads are
+    /// served, and every sync round first retries opening it for writing (about a
+    /// millisecond) and fails with a storage fault (503) while it still cannot.
     pub fn is_read_only(&self) -> bool {
-        self.read_only
+        self.read_only.load(Ordering::SeqCst)
     }
 
     /// The database file.
@@ -185,7 +188,7 @@ impl SqliteStore {
         let idle = lock(&self.readers).pop();
         let conn = match idle {
             Some(conn) => conn,
-            None if self.read_only => migrations::open_read_only(&self.path)?,
+            None if self.is_read_only() => migrations::open_read_only(&self.path)?,
             None => migrations::open_reader(&self.path)?,
         };
         let result = f(&conn);
@@ -199,12 +202,12 @@ impl SqliteStore {
 
 /// Locks a mutex, recovering it after a panic elsewhere: a panicking round's transaction was
 /// rolled back when it unwound, so the connection is still consistent.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(super) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Opens, migrates and reads the actor of a writable database.
-fn open_writable(path: &Path) -> Result<(Connection, ActorId), StoreError> {
+pub(super) fn open_writable(path: &Path) -> Result<(Connection, ActorId), StoreError> {
     let mut writer = migrations::open(path)?;
     if writer.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
         // SQLite opened a write-protected file read-only without an error.
@@ -216,26 +219,6 @@ fn open_writable(path: &Path) -> Result<(Connection, ActorId), StoreError> {
     migrations::migrate(&mut writer, path)?;
     let actor = server_actor(&mut writer)?;
     Ok((writer, actor))
-}
-
-/// Opens a database the process cannot write: it must be at this binary's schema and hold
-/// a server actor already.
-fn open_read_only(path: &Path) -> Result<(Connection, ActorId), StoreError> {
-    let conn = migrations::open_read_only(path)?;
-    migrations::check_current(&conn, path)?;
-    let hex: String = conn
-        .query_row("SELECT value FROM meta WHERE key = 'actor'", [], |r| {
-            r.get(0)
-        })
-        .map_err(|e| StoreError::Corrupt {
-            what: "meta.actor".into(),
-            detail: format!("not readable in the read-only database: {e}"),
-        })?;
-    let actor = hex.parse::<ActorId>().map_err(|e| StoreError::Corrupt {
-        what: "meta.actor".into(),
-        detail: format!("{hex:?} is not a hex actor id: {e}"),
-    })?;
-    Ok((conn, actor))
 }
 
 /// Reads the server's actor id from `meta`, creating it on first start.
@@ -273,6 +256,9 @@ impl Store for SqliteStore {
         &self,
         work: &mut dyn FnMut(&mut dyn SyncBatch) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
+        if self.is_read_only() {
+            self.retry_writable();
+        }
         self.writer.run(&mut |conn| work(&mut Batch::new(conn)))
     }
 

@@ -1,6 +1,6 @@
 //! A read-only data directory: the server starts anyway and serves what it holds, sync
 //! rounds get a 503 that says why, the devices keep their changes, and once the directory
-//! is writable again (and the server restarted) everything syncs, nothing lost.
+//! is writable again the next sync goes through without a restart; nothing is lost.
 //!
 //! Permissions are the real thing: the test makes the directory and its files read-only;
 //! when the test runs as root (who ignores permissions) the server runs as `nobody` instead,
@@ -38,6 +38,15 @@ fn make_writable(data: &Path) -> Result<()> {
     set_mode(data, 0o755)?;
     for entry in std::fs::read_dir(data)? {
         set_mode(&entry?.path(), 0o644)?;
+    }
+    Ok(())
+}
+
+/// Writable for the server whatever user it runs as (`nobody` under a root test).
+fn make_writable_for_anyone(data: &Path) -> Result<()> {
+    set_mode(data, 0o777)?;
+    for entry in std::fs::read_dir(data)? {
+        set_mode(&entry?.path(), 0o666)?;
     }
     Ok(())
 }
@@ -81,6 +90,15 @@ fn a_read_only_data_directory_answers_503_and_loses_nothing() -> Result<()> {
             new.iter()
                 .all(|id| state.checks.get(id).is_some_and(|c| !c.1)),
             "the device keeps the refused checks, still unsynced"
+        );
+        // Writable again while it runs: the next sync goes through, no restart.
+        make_writable_for_anyone(&data)?;
+        ana.sync_url(server.url())?;
+        let state = DeviceState::read(ana.home())?;
+        ensure!(
+            new.iter()
+                .all(|id| state.checks.get(id).is_some_and(|c| c.1)),
+            "the refused checks sync once the directory is writable, without a restart"
         );
         server.stop()?;
         make_writable(&data)?;
