@@ -25,7 +25,8 @@ use fieldsync_schema::wire::DocMessage;
 use fieldsync_schema::{
     Author, Catalog, CheckDoc, CheckId, FacilityKind, FieldValue, Forms, NewCheck, Role, Site,
 };
-use fieldsync_server::sync::{Limits, receive_detached};
+use fieldsync_server::auth::{DEFAULT_TEAM, Identity, Registry};
+use fieldsync_server::sync::{DetachedAuth, Limits, receive_detached_as};
 
 pub use hydrate::hydrate_check;
 
@@ -53,6 +54,39 @@ pub fn inspector() -> Author {
     }
 }
 
+/// The actor of [`inspector`]'s device, who wrote [`stored_check`].
+const INSPECTOR_ACTOR: [u8; 16] = [0xa1; 16];
+/// The actor of an enrolled supervisor's device.
+const SUPERVISOR_ACTOR: [u8; 16] = [0xb2; 16];
+
+/// The inspector and a supervisor, enrolled, with `sender`'s device sending.
+fn detached_auth(sender: &[u8; 16]) -> DetachedAuth {
+    let person = |name: &str, role: Role, actor: &[u8; 16]| Identity {
+        user: name.into(),
+        role,
+        team: DEFAULT_TEAM.into(),
+        device: format!("{name}-device"),
+        actor: ActorId::from(&actor[..]).to_hex_string(),
+        revoked: false,
+    };
+    let ana = person("fuzz", Role::Inspector, &INSPECTOR_ACTOR);
+    let sara = person("sara", Role::Supervisor, &SUPERVISOR_ACTOR);
+    let caller = if sender == &SUPERVISOR_ACTOR {
+        sara.clone()
+    } else {
+        ana.clone()
+    };
+    let registry: Registry = [ana, sara]
+        .into_iter()
+        .map(|i| (i.actor.clone(), i))
+        .collect();
+    DetachedAuth {
+        caller,
+        registry,
+        server_actor: ActorId::from(&[0x5e; 16][..]).to_hex_string(),
+    }
+}
+
 /// A bakery check as a server would store it: the document every mutation starts from.
 pub fn stored_check() -> &'static [u8] {
     static BYTES: LazyLock<Vec<u8>> = LazyLock::new(|| {
@@ -74,7 +108,7 @@ pub fn stored_check() -> &'static [u8] {
             notes: "الطابور طويل".into(),
         };
         let form = Forms::builtin().current(FacilityKind::Bakery).form_ref();
-        let actor = ActorId::from(&[0xa1; 16][..]);
+        let actor = ActorId::from(&INSPECTOR_ACTOR[..]);
         let mut doc = CheckDoc::create(&new, &form, &inspector(), actor).expect("create");
         doc.save()
     });
@@ -82,7 +116,8 @@ pub fn stored_check() -> &'static [u8] {
 }
 
 /// A sync message from a device. The first byte picks the server's copy: none (a check new
-/// to the server) when even, [`stored_check`] when odd; the rest is the message.
+/// to the server) when even, [`stored_check`] when odd, and (bits 1 and 2) whether the
+/// server's authority judges it and as whom; the rest is the message.
 ///
 /// Never panics; a reply, when there is one, passes the same bounds the server applies to
 /// what it receives (the device will send its heads back).
@@ -96,7 +131,14 @@ pub fn sync_message(data: &[u8]) {
         message: message.to_vec(),
     };
     let limits = Limits::default();
-    if let Ok(Some(reply)) = receive_detached(stored, &incoming, &limits)
+    // Bits 1 and 2: judged by the server's authority, sent by the inspector who wrote
+    // the stored check or by a supervisor (both enrolled), or not judged at all.
+    let auth = match pick & 0b110 {
+        0b010 => Some(detached_auth(&INSPECTOR_ACTOR)),
+        0b100 => Some(detached_auth(&SUPERVISOR_ACTOR)),
+        _ => None,
+    };
+    if let Ok(Some(reply)) = receive_detached_as(stored, &incoming, &limits, auth)
         && let Err(e) = check_message(&reply.message, &limits.message)
     {
         panic!("the server's reply breaks its own bounds: {e}");

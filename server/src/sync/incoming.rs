@@ -164,7 +164,8 @@ pub(super) fn detached(
             (doc, true)
         }
     };
-    let known = Known { stored, team: None };
+    let team = (stored && round.auth.is_some()).then_some(DEFAULT_TEAM);
+    let known = Known { stored, team };
     let applied = apply(
         round,
         incoming.check,

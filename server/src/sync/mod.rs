@@ -14,6 +14,8 @@
 //! Documents are loaded one at a time and dropped after use: server memory does not grow with
 //! the number of stored documents.
 
+mod detached;
+pub use detached::{DetachedAuth, receive_detached, receive_detached_as};
 mod incoming;
 mod outgoing;
 mod peer;
@@ -227,34 +229,6 @@ fn round(
         "sync round done"
     );
     Ok(response)
-}
-
-/// Applies one device message to a document outside any store, as a round does for it:
-/// bounds, decode, receive, read back as a check, validate, link, save, reply. `stored` is
-/// the server's copy of the document, if it has one; the device's sync state is fresh.
-/// For fuzzing and tests; real rounds go through [`sync_round`].
-///
-/// # Errors
-/// The [`Rejection`] a round would report for the message.
-pub fn receive_detached(
-    stored: Option<&[u8]>,
-    incoming: &DocMessage,
-    limits: &Limits,
-) -> Result<Option<DocMessage>, Rejection> {
-    let round = Round {
-        device: "detached",
-        cursor: 0,
-        actor: ActorId::from(&[0x5e; 16][..]),
-        author: server_author(),
-        limits: *limits,
-        held_only: false,
-        auth: None,
-    };
-    incoming::detached(&round, stored, incoming).map_err(|r| Rejection {
-        check: incoming.check,
-        error: r.code.to_owned(),
-        message: r.message,
-    })
 }
 
 /// The checks of `request` the server does not hold yet, prepared before the round takes the
