@@ -50,9 +50,8 @@ fn cut_duplicated_and_reordered_requests_converge_without_duplicates() -> Result
     let mut interrupted = 0;
     for i in 0..iterations {
         let old = changes.pick(10, &mut rng);
-        edit_checks(ana.home(), &old, &mut rng)?;
-        changes.edited(&old);
-        changes.created(&seed_checks(ana.home(), 60, &mut rng)?);
+        changes.edited_to(&edit_checks(ana.home(), &old, &mut rng)?);
+        changes.seeded(&seed_checks(ana.home(), 60, &mut rng)?);
 
         // Each way carries about 10 KB (gzip) per iteration: cut somewhere inside.
         let cut = 1 + rng.below(9_000) as usize;

@@ -55,15 +55,14 @@ fn a_full_disk_answers_507_keeps_nothing_half_written_and_recovers_by_itself() -
     let ana = Device::init_with("ana", "inspector", &["--receive", "all"])?;
     server.enrol(&ana)?;
     let mut changes = Changes::default();
-    changes.created(&seed_checks(ana.home(), 20, &mut rng)?);
+    changes.seeded(&seed_checks(ana.home(), 20, &mut rng)?);
     ana.sync_url(server.url())?;
     let mut interrupted = 0;
     for _ in 0..iterations {
         let filler = fill(&data.join("fieldsync.db"))?;
         let old = changes.pick(10, &mut rng);
-        edit_checks(ana.home(), &old, &mut rng)?;
-        changes.edited(&old);
-        changes.created(&seed_checks(ana.home(), 40, &mut rng)?);
+        changes.edited_to(&edit_checks(ana.home(), &old, &mut rng)?);
+        changes.seeded(&seed_checks(ana.home(), 40, &mut rng)?);
 
         let out = ana.run(&["sync", "--server", server.url()])?;
         let err = String::from_utf8_lossy(&out.stderr);

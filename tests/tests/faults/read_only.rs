@@ -61,7 +61,7 @@ fn a_read_only_data_directory_answers_503_and_loses_nothing() -> Result<()> {
     let mut changes = Changes::default();
     let mut interrupted = 0;
     for i in 0..iterations {
-        changes.created(&seed_checks(ana.home(), 15, &mut rng)?);
+        changes.seeded(&seed_checks(ana.home(), 15, &mut rng)?);
         let server = ServerProcess::start(&data, &[])?;
         server.enrol(&ana)?;
         ana.sync_url(server.url())?;
@@ -77,7 +77,7 @@ fn a_read_only_data_directory_answers_503_and_loses_nothing() -> Result<()> {
         let server = ServerProcess::start_as(&data, &[], user)?;
         ensure!(server_ids(&server)?.len() == held, "reads are served");
         let new = seed_checks(ana.home(), 5, &mut rng)?;
-        changes.created(&new);
+        changes.seeded(&new);
         let out = ana.run(&["sync", "--server", server.url()])?;
         let err = String::from_utf8_lossy(&out.stderr);
         ensure!(

@@ -59,9 +59,8 @@ fn kill_9_of_the_server_during_large_syncs_loses_no_acknowledged_change() -> Res
     let mut interrupted = 0;
     for _ in 0..iterations {
         let old = changes.pick(EDITS_PER_ITERATION, &mut rng);
-        edit_checks(ana.home(), &old, &mut rng)?;
-        changes.edited(&old);
-        changes.created(&seed_checks(ana.home(), NEW_PER_ITERATION, &mut rng)?);
+        changes.edited_to(&edit_checks(ana.home(), &old, &mut rng)?);
+        changes.seeded(&seed_checks(ana.home(), NEW_PER_ITERATION, &mut rng)?);
 
         let mut sync = spawn_sync(&ana, server.url())?;
         wait_rounds(&server, &mut sync, rng.below(5))?;

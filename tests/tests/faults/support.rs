@@ -147,29 +147,33 @@ pub fn seed_checks(home: &Path, n: usize, rng: &mut Rng) -> Result<Vec<CheckId>>
     Ok(docs.into_iter().map(|(id, _)| id).collect())
 }
 
-/// Edits `ids` in the store of `home` (a new `wheat_stock_tonnes` each), as its user.
+/// Edits `ids` in the store of `home` (a new `wheat_stock_tonnes` each), as its user;
+/// returns the values written.
 ///
 /// # Errors
 /// Store or document failures.
-pub fn edit_checks(home: &Path, ids: &[CheckId], rng: &mut Rng) -> Result<()> {
+pub fn edit_checks(home: &Path, ids: &[CheckId], rng: &mut Rng) -> Result<Vec<(CheckId, f64)>> {
     let mut store = Store::open(home)?;
     let meta = store.db().meta()?;
     store.write(|db| {
+        let mut written = Vec::with_capacity(ids.len());
         for id in ids {
             let mut doc = db.load_existing(*id)?.doc;
             doc.set_actor(meta.actor.clone());
+            let tonnes = rng.below(100_000) as f64;
             let edit = CheckEdit {
                 fields: BTreeMap::from([(
                     "wheat_stock_tonnes".to_owned(),
-                    FieldValue::Decimal(rng.below(100_000) as f64),
+                    FieldValue::Decimal(tonnes),
                 )]),
                 notes: None,
             };
             doc.edit(&meta.author(), &edit)
                 .map_err(|e| anyhow::anyhow!("edit {id}: {e}"))?;
             db.save_local(*id, &mut doc)?;
+            written.push((*id, tonnes));
         }
-        Ok::<_, anyhow::Error>(())
+        Ok::<_, anyhow::Error>(written)
     })
 }
 
@@ -295,9 +299,14 @@ pub fn converged(
 }
 
 /// Changes made per check (1 for its creation, 1 per edit), to count changes written and
-/// changes found.
+/// changes found; and, for the checks the test wrote itself ([`seed_checks`],
+/// [`edit_checks`]), the field values it wrote last, which the device and the server must
+/// both hold: a change lost on both sides is lost, not found.
 #[derive(Debug, Default)]
-pub struct Changes(pub BTreeMap<CheckId, usize>);
+pub struct Changes(
+    pub BTreeMap<CheckId, usize>,
+    pub BTreeMap<CheckId, BTreeMap<String, Value>>,
+);
 
 impl Changes {
     /// Counts new checks.
@@ -307,11 +316,35 @@ impl Changes {
         }
     }
 
+    /// Counts new checks made by [`seed_checks`], with the value it writes.
+    pub fn seeded(&mut self, ids: &[CheckId]) {
+        self.created(ids);
+        for id in ids {
+            self.expect(*id, "operating", &FieldValue::Bool(true));
+        }
+    }
+
     /// Counts edits.
     pub fn edited(&mut self, ids: &[CheckId]) {
         for id in ids {
             *self.0.entry(*id).or_insert(0) += 1;
         }
+    }
+
+    /// Counts edits made by [`edit_checks`], with the values it wrote.
+    pub fn edited_to(&mut self, written: &[(CheckId, f64)]) {
+        for (id, tonnes) in written {
+            self.edited(&[*id]);
+            self.expect(*id, "wheat_stock_tonnes", &FieldValue::Decimal(*tonnes));
+        }
+    }
+
+    fn expect(&mut self, id: CheckId, field: &str, value: &FieldValue) {
+        let value = serde_json::to_value(value).unwrap_or(Value::Null);
+        self.1
+            .entry(id)
+            .or_default()
+            .insert(field.to_owned(), value);
     }
 
     /// Up to `n` checks made before, picked at random (to edit them).
@@ -329,13 +362,30 @@ impl Changes {
         self.0.values().sum()
     }
 
-    /// The changes of the checks in `equal` (found on the server as the device has them).
-    pub fn found(&self, equal: &std::collections::BTreeSet<CheckId>) -> usize {
+    /// The changes of the checks in `equal` (found on the server as the device has them)
+    /// whose device copy holds the values the test wrote last.
+    pub fn found(
+        &self,
+        equal: &std::collections::BTreeSet<CheckId>,
+        device: &DeviceState,
+    ) -> usize {
         self.0
             .iter()
-            .filter(|(id, _)| equal.contains(id))
+            .filter(|(id, _)| equal.contains(id) && self.as_written(**id, device))
             .map(|(_, n)| n)
             .sum()
+    }
+
+    fn as_written(&self, id: CheckId, device: &DeviceState) -> bool {
+        let Some(expected) = self.1.get(&id) else {
+            return true;
+        };
+        let Some((fields, _)) = device.checks.get(&id) else {
+            return false;
+        };
+        expected
+            .iter()
+            .all(|(field, value)| fields.get(field) == Some(value))
     }
 }
 
@@ -357,7 +407,7 @@ pub fn finish(
         fault,
         iterations,
         written: changes.written(),
-        found: changes.found(&equal),
+        found: changes.found(&equal, &state),
         duplicates,
         seed,
         interrupted,
