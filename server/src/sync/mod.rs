@@ -205,6 +205,9 @@ fn round(
         held_only: request.receive == Receive::Own,
         auth,
     };
+    // With "sync round done", brackets the round in the log (the fault suite kills the
+    // server between the two).
+    tracing::info!(messages = request.messages.len(), "sync round started");
     let prepared = prepare_new(store, &round, request)?;
     let mut response = None;
     store.sync_batch(&mut |batch| {

@@ -101,14 +101,14 @@ fn kill_9_of_the_cli_during_record_edit_and_sync_loses_nothing_confirmed() -> Re
                 "{id} is neither before nor after the edit"
             );
             if edited && after != before {
-                changes.edited(&[id]);
+                changes.edited_to(&[(id, value as f64)]);
             }
         }
 
         let new = seed_checks(ana.home(), 60, &mut rng)?;
-        changes.created(&new);
+        changes.seeded(&new);
         let mut sync = spawn_sync(&ana, server.url())?;
-        wait_rounds(&server, &mut sync, rng.below(3))?;
+        wait_rounds(&server, &mut sync, rng.below(3), rng.below(2) == 1)?;
         let _ = sync.kill();
         interrupted += usize::from(!sync.wait()?.success());
         let state = DeviceState::read(ana.home())?;

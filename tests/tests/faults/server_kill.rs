@@ -20,18 +20,28 @@ const NEW_PER_ITERATION: usize = 120;
 /// Older checks edited per iteration.
 const EDITS_PER_ITERATION: usize = 20;
 
-/// Waits until the server has logged `rounds` finished sync rounds, or the sync ended.
-/// Polls the sync process between log lines: events, not time, decide.
-pub fn wait_rounds(server: &ServerProcess, sync: &mut Child, rounds: u64) -> Result<()> {
+/// Waits until the server has logged `rounds` finished sync rounds and, when `inside`, the
+/// start of the next one (so a kill lands inside a round, before or during its commit), or
+/// the sync ended. Polls the sync process between log lines: events, not time, decide.
+pub fn wait_rounds(
+    server: &ServerProcess,
+    sync: &mut Child,
+    rounds: u64,
+    inside: bool,
+) -> Result<()> {
     let mut seen = 0;
-    while seen < rounds {
+    let mut started = false;
+    while seen < rounds || (inside && !started) {
         if sync.try_wait()?.is_some() {
             return Ok(());
         }
-        if let Some(line) = server.next_log_line(Duration::from_millis(20))
-            && line.contains("sync round done")
-        {
+        let Some(line) = server.next_log_line(Duration::from_millis(20)) else {
+            continue;
+        };
+        if line.contains("sync round done") {
             seen += 1;
+        } else if line.contains("sync round started") && seen >= rounds {
+            started = true;
         }
     }
     Ok(())
@@ -63,7 +73,8 @@ fn kill_9_of_the_server_during_large_syncs_loses_no_acknowledged_change() -> Res
         changes.seeded(&seed_checks(ana.home(), NEW_PER_ITERATION, &mut rng)?);
 
         let mut sync = spawn_sync(&ana, server.url())?;
-        wait_rounds(&server, &mut sync, rng.below(5))?;
+        // Half the kills between rounds, half inside one (after it started).
+        wait_rounds(&server, &mut sync, rng.below(5), rng.below(2) == 1)?;
         server.kill9()?;
         interrupted += usize::from(!sync.wait()?.success());
         server = ServerProcess::start(&data, &[])?;
