@@ -180,6 +180,13 @@ impl CheckDoc {
                 };
                 one("resolutions".into(), Some(keys(before)), Some(keys(after)))
             }
+            ("manual_links", _) if !before.is_empty() => {
+                let (old, new) = (self.manual_at(before)?, self.manual_at(after)?);
+                if old == new {
+                    return Ok(Vec::new());
+                }
+                one("manual links".into(), Some(old), Some(new))
+            }
             ("comments" | "decisions", _) => self.inserted(patch, top, after),
             ("deleted", _) => {
                 let obj = self.obj(&ROOT, "deleted")?;
@@ -224,6 +231,33 @@ impl CheckDoc {
                 new: Some(format!("{} (automatic)", new.as_str())),
             }),
         )
+    }
+
+    /// The supervisors' link decisions at `heads` as `16 linked, 20 unlinked` (`-`: none).
+    fn manual_at(&self, heads: &[ChangeHash]) -> Result<String, DocError> {
+        let Some((Value::Object(ObjType::Map), links)) =
+            self.doc.get_at(ROOT, "manual_links", heads)?
+        else {
+            return Ok("-".into());
+        };
+        let mut out = Vec::new();
+        for number in self.doc.keys_at(&links, heads) {
+            let Some((Value::Object(ObjType::Map), entry)) =
+                self.doc.get_at(&links, number.as_str(), heads)?
+            else {
+                continue;
+            };
+            let linked = self.scalar_at(&entry, "linked", heads)?.as_deref() == Some("true");
+            out.push(format!(
+                "{number} {}",
+                if linked { "linked" } else { "unlinked" }
+            ));
+        }
+        Ok(if out.is_empty() {
+            "-".into()
+        } else {
+            out.join(", ")
+        })
     }
 
     /// Items for the maps a patch inserted into the `comments` or `decisions` list.

@@ -133,3 +133,33 @@ fn an_edit_after_approval_shows_the_automatic_edited_and_the_next_review_starts_
         [item("review", Some("edited"), Some("approved (again)"))]
     );
 }
+
+#[test]
+fn a_supervisors_link_decision_names_the_resolutions() {
+    let mut doc = create();
+    doc.set_actor(ActorId::random());
+    let sara = author("sara", Role::Supervisor);
+    let decisions = [
+        crate::LinkDecision {
+            number: 16,
+            linked: true,
+        },
+        crate::LinkDecision {
+            number: 20,
+            linked: false,
+        },
+    ];
+    doc.decide_links(&sara, &decisions, "فرن احتياطي")
+        .expect("links");
+    let history = doc.history().expect("history");
+    let last = history.last().expect("an entry");
+    assert!(
+        last.changes.contains(&item(
+            "manual links",
+            Some("-"),
+            Some("16 linked, 20 unlinked")
+        )),
+        "{:?}",
+        last.changes
+    );
+}

@@ -187,6 +187,7 @@ fn list_search_folds_arabic_spelling_and_site_id_case() {
         };
         list.rows(&store)
             .expect("rows")
+            .0
             .iter()
             .map(|r| r.id)
             .collect::<Vec<_>>()

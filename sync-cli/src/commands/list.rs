@@ -84,12 +84,17 @@ impl List {
     /// Store failures, or stdout cannot be written (a closed pipe is not a failure).
     pub fn run(self, home: &Path, lang: Lang) -> anyhow::Result<()> {
         let store = open_store(home)?;
-        let rows = self.rows(&store)?;
+        let (rows, hidden) = self.rows(&store)?;
         if self.json {
             let json = serde_json::to_string_pretty(&rows)? + "\n";
             output::print(json).context("writing to stdout")?;
         } else if rows.is_empty() && self.filter.is_given() {
             eprintln!("لا توجد فحوص مطابقة / no checks match");
+        } else if rows.is_empty() && hidden > 0 {
+            eprintln!(
+                "لا توجد فحوص إلا المحذوفة ({hidden}) / no checks but {hidden} deleted: \
+                 `fieldsync list --deleted` shows them"
+            );
         } else if rows.is_empty() {
             eprintln!("لا توجد فحوص / no checks yet");
         } else {
@@ -98,17 +103,21 @@ impl List {
         Ok(())
     }
 
-    /// The rows of the checks that pass the filters, oldest observation first; unreadable
-    /// documents are skipped with a warning.
+    /// The rows of the checks that pass the filters, oldest observation first, and how
+    /// many deleted checks were left out (without `--deleted`); unreadable documents are
+    /// skipped with a warning.
     ///
     /// # Errors
     /// Store failures.
-    pub fn rows(&self, store: &crate::store::Store) -> anyhow::Result<Vec<ListRow>> {
+    pub fn rows(&self, store: &crate::store::Store) -> anyhow::Result<(Vec<ListRow>, usize)> {
+        let mut hidden = 0;
         // One document in memory at a time: only the small rows of kept checks are kept.
         let mut rows: Vec<ListRow> = Vec::new();
         store.db().for_each_check(|read| {
             match read {
-                Ok(stored) if stored.check.deleted.is_some() && !self.deleted => {}
+                Ok(stored) if stored.check.deleted.is_some() && !self.deleted => {
+                    hidden += 1;
+                }
                 Ok(stored) if self.filter.keeps(&stored.check) => {
                     rows.push(ListRow::from(&stored));
                 }
@@ -117,7 +126,7 @@ impl List {
             }
             anyhow::Ok(())
         })?;
-        Ok(rows)
+        Ok((rows, hidden))
     }
 }
 

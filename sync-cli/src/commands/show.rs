@@ -283,7 +283,8 @@ fn conflicts(out: &mut String, stored: &StoredCheck, lang: Lang) {
                 ""
             };
             let value = value_text(form, name, &v.value, lang);
-            let _ = writeln!(out, "    {mark} {value} — {}{wins}", author_text(v));
+            let at = v.at.as_deref().unwrap_or("?");
+            let _ = writeln!(out, "    {mark} {value} — {} at {at}{wins}", author_text(v));
         }
     }
 }

@@ -273,6 +273,10 @@ fn a_deleted_check_stays_deleted_after_a_stale_device_syncs() -> Result<()> {
         "left out of the index"
     );
 
+    let listed = sara.run(&["list"])?;
+    let said = String::from_utf8_lossy(&listed.stderr);
+    assert!(said.contains("no checks but 1 deleted"), "{said}");
+
     // Bilal holds a copy and changed nothing: the tombstone arrives, and he is told.
     let told = bilal.sync(&server)?;
     assert!(
