@@ -33,7 +33,7 @@
 //! - [`input`]: input as people really type it: numbers in any digit system and separator,
 //!   dates and date-times with offsets, and Arabic spelling folded for search.
 //! - [`sync`]: the transport-agnostic pieces of the batched sync protocol;
-//!   [`sync_bounds`] (with [`sync_chunks`] and [`sync_reader`]): a sync message checked
+//!   [`sync_bounds`] (with [`sync_bloom`], [`sync_chunks`] and [`sync_reader`]): a sync message checked
 //!   structurally, every peer-supplied count and size bounded, before Automerge decodes it.
 //! - [`wire`]: HTTP request and response bodies.
 //!
@@ -74,6 +74,7 @@ pub mod record_params;
 pub mod report;
 pub mod resolutions;
 pub mod sync;
+pub mod sync_bloom;
 pub mod sync_bounds;
 pub mod sync_chunks;
 pub mod sync_reader;
