@@ -21,7 +21,10 @@
 //! ```
 //!
 //! Each item of `changes` is one or more Automerge storage chunks (a change, a deflated
-//! change, or a whole document in a v2 message), checked by [`crate::sync_chunks`].
+//! change, or a whole document in a v2 message), checked by [`crate::sync_chunks`], which
+//! also counts the operations their run-length-encoded columns describe
+//! ([`crate::sync_columns`]) without expanding them: a change of 113 bytes can describe
+//! 16 million operations, which automerge 0.12 would spend minutes and gigabytes applying.
 
 pub use crate::sync_bloom::{BLOOM_BITS_PER_ENTRY, BLOOM_PROBES, MAX_BLOOM_ENTRIES, check_bloom};
 use crate::sync_chunks::{ChunkCounts, check_chunks};
@@ -52,15 +55,30 @@ pub struct MessageBounds {
     /// Most bytes the message's chunks may inflate to (deflated changes and document
     /// columns, uncompressed parts included).
     pub max_decoded_bytes: usize,
+    /// Most operations the message's chunks may describe together (as Automerge counts
+    /// them: one per row of a change's action column or a document's op id column), and
+    /// most values any one of their columns may decode to (a document's change metadata,
+    /// the predecessors, successors and dependencies of a group).
+    pub max_ops: usize,
 }
 
+/// Default of [`MessageBounds::max_ops`]: 100,000 operations. A new check is one change of
+/// about 30 operations plus one per character of its notes (331 with 300 characters); ten
+/// edits later, each rewriting those notes, its whole document holds 3,361 (automerge 0.12,
+/// `sync_columns_tests`). Rewriting notes at the 10,000-character text limit is one change
+/// of up to 20,000 (each character inserted, each old one deleted). By the QA's figures
+/// for automerge 0.12 (16,777,218 operations in 185 s and 7.6 GB; 4 million characters of
+/// text in 23.7 s and 350 MB), 100,000 cost about a second and 50 MB.
+pub const DEFAULT_MAX_OPS: usize = 100_000;
+
 impl Default for MessageBounds {
-    /// 1 MiB messages, 10,000 changes, 16 MiB decoded.
+    /// 1 MiB messages, 10,000 changes, 16 MiB decoded, 100,000 operations.
     fn default() -> Self {
         Self {
             max_bytes: 1024 * 1024,
             max_changes: 10_000,
             max_decoded_bytes: 16 * 1024 * 1024,
+            max_ops: DEFAULT_MAX_OPS,
         }
     }
 }
@@ -89,6 +107,8 @@ pub enum Breach {
     TooLarge,
     /// More chunks than [`MessageBounds::max_changes`] (413).
     TooManyChanges,
+    /// More operations, or a column of more values, than [`MessageBounds::max_ops`] (413).
+    TooManyOperations,
 }
 
 /// Why a message was refused; the text names the part, the value and the rule.
@@ -156,6 +176,37 @@ pub enum MessageError {
         /// The limit.
         limit: usize,
     },
+    /// The chunks describe more operations than [`MessageBounds::max_ops`].
+    #[error(
+        "{what} {count} operations; at most {limit} are accepted in one message (the columns \
+         are counted, not decoded)"
+    )]
+    TooManyOps {
+        /// The item and verb: `change 0 describes`, `changes 0 to 3 describe`.
+        what: String,
+        /// How many operations.
+        count: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A column of a chunk decodes to more values than [`MessageBounds::max_ops`] (a
+    /// document's change metadata, or a column longer than the chunk's operations).
+    #[error(
+        "change {index}: column {spec:#x} ({kind}) decodes to {values} values; at most {limit} \
+         are accepted in one message (the columns are counted, not decoded)"
+    )]
+    TooManyValues {
+        /// Which item of `changes`.
+        index: usize,
+        /// The column's spec (`id << 4 | deflated << 3 | type`).
+        spec: u32,
+        /// The column's type, in words.
+        kind: &'static str,
+        /// Its rows, or a group column's sum of values.
+        values: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// Bytes follow the flags section.
     #[error("{count} bytes follow the end of the message")]
     Trailing {
@@ -170,6 +221,7 @@ impl MessageError {
         match self {
             Self::TooLarge { .. } | Self::DecodedTooLarge { .. } => Breach::TooLarge,
             Self::TooMany { changes: true, .. } => Breach::TooManyChanges,
+            Self::TooManyOps { .. } | Self::TooManyValues { .. } => Breach::TooManyOperations,
             _ => Breach::Malformed,
         }
     }
@@ -269,7 +321,7 @@ fn have<'a>(r: &mut Reader<'a>, index: usize) -> Result<(), MessageError> {
     check_bloom(bloom).map_err(|why| MessageError::Bloom { index, why })
 }
 
-/// Reads the `changes` list, checking each item's chunks.
+/// Reads the `changes` list, checking each item's chunks and counting their operations.
 fn changes(r: &mut Reader<'_>, bounds: &MessageBounds) -> Result<ChunkCounts, MessageError> {
     let limit = bounds.max_changes as u64;
     let n = count(r, "changes", limit, true)?;
@@ -286,8 +338,44 @@ fn changes(r: &mut Reader<'_>, bounds: &MessageBounds) -> Result<ChunkCounts, Me
         })?;
         total.add(&counts);
         bound("changes", total.count() as u64, limit, true)?;
+        operations(index, &counts, &total, bounds.max_ops as u64)?;
     }
     Ok(total)
+}
+
+/// Checks the operations of item `index` (`counts`) and of the items so far (`total`), and
+/// the widest column of the item, against `limit`.
+fn operations(
+    index: usize,
+    counts: &ChunkCounts,
+    total: &ChunkCounts,
+    limit: u64,
+) -> Result<(), MessageError> {
+    if counts.ops > limit {
+        return Err(MessageError::TooManyOps {
+            what: format!("change {index} describes"),
+            count: counts.ops,
+            limit,
+        });
+    }
+    if total.ops > limit {
+        return Err(MessageError::TooManyOps {
+            what: format!("changes 0 to {index} describe"),
+            count: total.ops,
+            limit,
+        });
+    }
+    let widest = counts.widest;
+    if widest.values > limit {
+        return Err(MessageError::TooManyValues {
+            index,
+            spec: widest.spec,
+            kind: crate::sync_columns::type_name(widest.spec),
+            values: widest.values,
+            limit,
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
