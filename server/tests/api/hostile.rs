@@ -197,6 +197,28 @@ async fn a_change_describing_millions_of_operations_gets_413_too_many_operations
 }
 
 #[tokio::test]
+async fn a_check_over_a_lowered_operations_limit_gets_413_naming_the_flag() {
+    let app = TestApp::with(
+        |mut c| {
+            c.max_ops_per_message = 20;
+            c
+        },
+        |s| s,
+    );
+    let mut ana = Device::new("ana");
+    let check = ana.record(&bakery("DEZ-BAK-014", "2026-03-29T10:15:00+03:00"));
+    let (status, body) = post(&app, &ana.request(&[check])).await;
+    assert_refused(
+        status,
+        &body,
+        413,
+        "too_many_operations",
+        &["operations; at most 20", "--max-ops-per-message"],
+    );
+    assert_eq!(body["check"], check.to_string());
+}
+
+#[tokio::test]
 async fn a_text_over_the_limit_gets_422_alone_and_a_rejection_in_a_batch() {
     let app = TestApp::with(
         |mut c| {
