@@ -6,7 +6,7 @@
 //! bytes can describe millions of operations that Automerge then materialises one by one
 //! (automerge 0.12: `ChangeOpsIter`, hexane's column loads, `ChangeGraphCols::load` which
 //! collects whole columns into vectors). Summing run lengths costs one step per run, and
-//! runs take bytes: 16,777,218 rows in three bytes are counted as fast as three rows.
+//! runs take bytes: a run of 16,777,218 rows in five bytes is counted as fast as one of 3.
 //!
 //! The format (automerge.org, "Binary Document Format"; automerge 0.12 `storage/columns`,
 //! `columnar/encoding`, and hexane 1.0.0-alpha.5 for documents):
