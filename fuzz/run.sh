@@ -8,8 +8,9 @@
 # Builds with SanitizerCoverage through stable rustc flags (no nightly, no cargo-fuzz), in
 # target/fuzz. New inputs go to fuzz/work/TARGET (not kept); crashes to
 # fuzz/artifacts/TARGET. After the run, fuzz/corpus/TARGET keeps its seeds (seed-*, written
-# by `cargo run -p fieldsync-fuzz --example seeds`) and the fewest inputs that reach every
-# covered edge; `cargo test -p fieldsync-fuzz` replays them.
+# by `cargo run -p fieldsync-fuzz --example seeds`), the fixed crashes (crash-*, which tests
+# also read by name) and the fewest inputs that reach every covered edge;
+# `cargo test -p fieldsync-fuzz` replays them.
 set -euo pipefail
 cd "$(dirname "$0")"
 target=${1:?usage: fuzz/run.sh TARGET [SECONDS]}
@@ -46,7 +47,7 @@ find "corpus/$target" "work/$target" -type f ${KEEP_MAX_BYTES:+-size -$((KEEP_MA
 nice -n 19 "$binary" -merge=1 -use_counters=0 -use_cmp=0 -use_value_profile=0 -max_len=65536 \
   "$fresh" "$found" >"work/$target.merge.log" 2>&1
 rm -rf "$found"
-find "corpus/$target" -type f ! -name 'seed-*' -delete
+find "corpus/$target" -type f ! -name 'seed-*' ! -name 'crash-*' -delete
 cp -n "$fresh"/* "corpus/$target/" 2>/dev/null || true
 rm -rf "$fresh"
 exit "$status"

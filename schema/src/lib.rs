@@ -33,8 +33,10 @@
 //! - [`input`]: input as people really type it: numbers in any digit system and separator,
 //!   dates and date-times with offsets, and Arabic spelling folded for search.
 //! - [`sync`]: the transport-agnostic pieces of the batched sync protocol;
-//!   [`sync_bounds`] (with [`sync_chunks`] and [`sync_reader`]): a sync message checked
-//!   structurally, every peer-supplied count and size bounded, before Automerge decodes it.
+//!   [`sync_bounds`] (with [`sync_bloom`], [`sync_chunks`], [`sync_columns`] and
+//!   [`sync_reader`]): a sync message checked structurally, every peer-supplied count and
+//!   size bounded (the operations its run-length-encoded columns describe included), before
+//!   Automerge decodes it.
 //! - [`wire`]: HTTP request and response bodies.
 //!
 //! Data flow: the CLI builds a [`NewCheck`], validates values with [`Form::parse_value`],
@@ -74,8 +76,10 @@ pub mod record_params;
 pub mod report;
 pub mod resolutions;
 pub mod sync;
+pub mod sync_bloom;
 pub mod sync_bounds;
 pub mod sync_chunks;
+pub mod sync_columns;
 pub mod sync_reader;
 pub mod text_limit;
 pub mod time;

@@ -21,8 +21,12 @@
 //! ```
 //!
 //! Each item of `changes` is one or more Automerge storage chunks (a change, a deflated
-//! change, or a whole document in a v2 message), checked by [`crate::sync_chunks`].
+//! change, or a whole document in a v2 message), checked by [`crate::sync_chunks`], which
+//! also counts the operations their run-length-encoded columns describe
+//! ([`crate::sync_columns`]) without expanding them: a change of 113 bytes can describe
+//! 16 million operations, which automerge 0.12 would spend minutes and gigabytes applying.
 
+pub use crate::sync_bloom::{BLOOM_BITS_PER_ENTRY, BLOOM_PROBES, MAX_BLOOM_ENTRIES, check_bloom};
 use crate::sync_chunks::{ChunkCounts, check_chunks};
 use crate::sync_reader::{ReadError, Reader};
 
@@ -38,13 +42,6 @@ pub const MAX_NEED: u64 = 4096;
 pub const MAX_HAVES: u64 = 16;
 /// Most `last_sync` hashes in one `have`.
 pub const MAX_LAST_SYNC: u64 = 256;
-/// Most entries one Bloom filter may describe (Automerge writes one per change since
-/// `last_sync`).
-pub const MAX_BLOOM_ENTRIES: u64 = 1 << 20;
-/// Allowed bits per Bloom filter entry (Automerge writes 10).
-pub const BLOOM_BITS_PER_ENTRY: std::ops::RangeInclusive<u64> = 1..=64;
-/// Allowed probes per Bloom filter lookup (Automerge writes 7).
-pub const BLOOM_PROBES: std::ops::RangeInclusive<u64> = 1..=64;
 /// Longest flags section (Automerge writes 2 bytes).
 pub const MAX_FLAG_BYTES: u64 = 16;
 
@@ -58,15 +55,30 @@ pub struct MessageBounds {
     /// Most bytes the message's chunks may inflate to (deflated changes and document
     /// columns, uncompressed parts included).
     pub max_decoded_bytes: usize,
+    /// Most operations the message's chunks may describe together (as Automerge counts
+    /// them: one per row of a change's action column or a document's op id column), and
+    /// most values any one of their columns may decode to (a document's change metadata,
+    /// the predecessors, successors and dependencies of a group).
+    pub max_ops: usize,
 }
 
+/// Default of [`MessageBounds::max_ops`]: 100,000 operations. A new check is one change of
+/// about 30 operations plus one per character of its notes (331 with 300 characters); ten
+/// edits later, each rewriting those notes, its whole document holds 3,361 (automerge 0.12,
+/// `sync_columns_tests`). Rewriting notes at the 10,000-character text limit is one change
+/// of up to 20,000 (each character inserted, each old one deleted). By the QA's figures
+/// for automerge 0.12 (16,777,218 operations in 185 s and 7.6 GB; 4 million characters of
+/// text in 23.7 s and 350 MB), 100,000 cost about a second and 50 MB.
+pub const DEFAULT_MAX_OPS: usize = 100_000;
+
 impl Default for MessageBounds {
-    /// 1 MiB messages, 10,000 changes, 16 MiB decoded.
+    /// 1 MiB messages, 10,000 changes, 16 MiB decoded, 100,000 operations.
     fn default() -> Self {
         Self {
             max_bytes: 1024 * 1024,
             max_changes: 10_000,
             max_decoded_bytes: 16 * 1024 * 1024,
+            max_ops: DEFAULT_MAX_OPS,
         }
     }
 }
@@ -95,6 +107,8 @@ pub enum Breach {
     TooLarge,
     /// More chunks than [`MessageBounds::max_changes`] (413).
     TooManyChanges,
+    /// More operations, or a column of more values, than [`MessageBounds::max_ops`] (413).
+    TooManyOperations,
 }
 
 /// Why a message was refused; the text names the part, the value and the rule.
@@ -162,6 +176,37 @@ pub enum MessageError {
         /// The limit.
         limit: usize,
     },
+    /// The chunks describe more operations than [`MessageBounds::max_ops`].
+    #[error(
+        "{what} {count} operations; at most {limit} are accepted in one message (the columns \
+         are counted, not decoded)"
+    )]
+    TooManyOps {
+        /// The item and verb: `change 0 describes`, `changes 0 to 3 describe`.
+        what: String,
+        /// How many operations.
+        count: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A column of a chunk decodes to more values than [`MessageBounds::max_ops`] (a
+    /// document's change metadata, or a column longer than the chunk's operations).
+    #[error(
+        "change {index}: column {spec:#x} ({kind}) decodes to {values} values; at most {limit} \
+         are accepted in one message (the columns are counted, not decoded)"
+    )]
+    TooManyValues {
+        /// Which item of `changes`.
+        index: usize,
+        /// The column's spec (`id << 4 | deflated << 3 | type`).
+        spec: u32,
+        /// The column's type, in words.
+        kind: &'static str,
+        /// Its rows, or a group column's sum of values.
+        values: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// Bytes follow the flags section.
     #[error("{count} bytes follow the end of the message")]
     Trailing {
@@ -176,6 +221,7 @@ impl MessageError {
         match self {
             Self::TooLarge { .. } | Self::DecodedTooLarge { .. } => Breach::TooLarge,
             Self::TooMany { changes: true, .. } => Breach::TooManyChanges,
+            Self::TooManyOps { .. } | Self::TooManyValues { .. } => Breach::TooManyOperations,
             _ => Breach::Malformed,
         }
     }
@@ -275,54 +321,7 @@ fn have<'a>(r: &mut Reader<'a>, index: usize) -> Result<(), MessageError> {
     check_bloom(bloom).map_err(|why| MessageError::Bloom { index, why })
 }
 
-/// Checks a Bloom filter's bytes: empty, or parameters within Automerge's and a bit array of
-/// exactly the size they imply (so lookups never divide by zero nor loop for long).
-///
-/// # Errors
-/// What is wrong, naming the parameter, its value and the allowed range.
-pub fn check_bloom(bytes: &[u8]) -> Result<(), String> {
-    if bytes.is_empty() {
-        return Ok(());
-    }
-    let mut r = Reader::new(bytes);
-    let mut param = |name: &str| {
-        r.number()
-            .map_err(|e| format!("{name} at byte {}: {e}", r.offset()))
-    };
-    let entries = param("num_entries")?;
-    let bits_per_entry = param("num_bits_per_entry")?;
-    let probes = param("num_probes")?;
-    if !(1..=MAX_BLOOM_ENTRIES).contains(&entries) {
-        return Err(format!(
-            "num_entries is {entries}; it must be 1 to {MAX_BLOOM_ENTRIES} (an empty filter has no bytes)"
-        ));
-    }
-    if !BLOOM_BITS_PER_ENTRY.contains(&bits_per_entry) {
-        return Err(format!(
-            "num_bits_per_entry is {bits_per_entry}; it must be {} to {}",
-            BLOOM_BITS_PER_ENTRY.start(),
-            BLOOM_BITS_PER_ENTRY.end()
-        ));
-    }
-    if !BLOOM_PROBES.contains(&probes) {
-        return Err(format!(
-            "num_probes is {probes}; it must be {} to {}",
-            BLOOM_PROBES.start(),
-            BLOOM_PROBES.end()
-        ));
-    }
-    // Both factors are bounded above, so the product cannot overflow.
-    let expected = (entries * bits_per_entry).div_ceil(8);
-    let found = r.remaining() as u64;
-    if found != expected {
-        return Err(format!(
-            "{found} bytes of bits; {entries} entries of {bits_per_entry} bits need exactly {expected}"
-        ));
-    }
-    Ok(())
-}
-
-/// Reads the `changes` list, checking each item's chunks.
+/// Reads the `changes` list, checking each item's chunks and counting their operations.
 fn changes(r: &mut Reader<'_>, bounds: &MessageBounds) -> Result<ChunkCounts, MessageError> {
     let limit = bounds.max_changes as u64;
     let n = count(r, "changes", limit, true)?;
@@ -339,8 +338,44 @@ fn changes(r: &mut Reader<'_>, bounds: &MessageBounds) -> Result<ChunkCounts, Me
         })?;
         total.add(&counts);
         bound("changes", total.count() as u64, limit, true)?;
+        operations(index, &counts, &total, bounds.max_ops as u64)?;
     }
     Ok(total)
+}
+
+/// Checks the operations of item `index` (`counts`) and of the items so far (`total`), and
+/// the widest column of the item, against `limit`.
+fn operations(
+    index: usize,
+    counts: &ChunkCounts,
+    total: &ChunkCounts,
+    limit: u64,
+) -> Result<(), MessageError> {
+    if counts.ops > limit {
+        return Err(MessageError::TooManyOps {
+            what: format!("change {index} describes"),
+            count: counts.ops,
+            limit,
+        });
+    }
+    if total.ops > limit {
+        return Err(MessageError::TooManyOps {
+            what: format!("changes 0 to {index} describe"),
+            count: total.ops,
+            limit,
+        });
+    }
+    let widest = counts.widest;
+    if widest.values > limit {
+        return Err(MessageError::TooManyValues {
+            index,
+            spec: widest.spec,
+            kind: crate::sync_columns::type_name(widest.spec),
+            values: widest.values,
+            limit,
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]

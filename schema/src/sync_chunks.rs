@@ -1,5 +1,6 @@
 //! The Automerge storage chunks inside one item of a sync message's `changes`, checked with
-//! a bound on how far they inflate ([`check_chunks`]).
+//! a bound on how far they inflate and counted: the operations they describe and the
+//! widest column ([`check_chunks`]).
 //!
 //! ```text
 //! chunk    = magic(85 6f 4a 83)  checksum[4]  type:u8  len  data[len]
@@ -8,18 +9,20 @@
 //! columns  = count  (spec  len){count}     (spec bit 3 set: the column is deflated)
 //! ```
 //!
-//! Deflated data is inflated into a sink, counting bytes and stopping one past the budget,
-//! so a deflate bomb costs neither memory nor more time than the budget allows.
+//! Deflated data is read as it inflates, through a small buffer, counting bytes and stopping
+//! one past the budget, so a deflate bomb costs neither memory nor more time than the
+//! budget allows. Columns are counted run by run ([`crate::sync_columns`]), never expanded.
 
-use std::io::Read as _;
+use std::io::{BufRead, BufReader, Read as _};
 
+use crate::sync_columns::{
+    Columns, DEFLATED_COLUMN, Rows, Section, Widest, bytes, change_rows, document_column, skip,
+    uleb,
+};
 use crate::sync_reader::Reader;
 
 /// The magic bytes starting every Automerge chunk.
 pub const CHUNK_MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
-
-/// Bit of a column spec that marks a deflated column.
-const DEFLATED_COLUMN: u64 = 0b1000;
 
 /// What chunks hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -30,6 +33,14 @@ pub struct ChunkCounts {
     pub documents: usize,
     /// Bytes the chunks decode to (deflated parts inflated).
     pub decoded_bytes: usize,
+    /// Operations the chunks describe, as Automerge counts them: the rows of each change's
+    /// action column and of each document's op id column ([`crate::sync_columns`]).
+    pub ops: u64,
+    /// Changes the documents' change metadata records (one row each).
+    pub document_changes: u64,
+    /// The column of the chunks that decodes to the most values (rows, or the sum of a
+    /// group column's values): what decoding one column may materialise.
+    pub widest: Widest,
 }
 
 impl ChunkCounts {
@@ -43,6 +54,9 @@ impl ChunkCounts {
         self.changes += other.changes;
         self.documents += other.documents;
         self.decoded_bytes = self.decoded_bytes.saturating_add(other.decoded_bytes);
+        self.ops = self.ops.saturating_add(other.ops);
+        self.document_changes = self.document_changes.saturating_add(other.document_changes);
+        self.widest = self.widest.max(other.widest);
     }
 }
 
@@ -55,7 +69,8 @@ pub enum ChunkError {
     Bad(String),
 }
 
-/// Checks that `item` is one or more whole chunks, decoding to at most `budget` bytes.
+/// Checks that `item` is one or more whole chunks, decoding to at most `budget` bytes, and
+/// counts what they describe (a change's header and columns are read, a document's columns).
 ///
 /// # Errors
 /// [`ChunkError::Inflates`] past the budget, else [`ChunkError::Bad`] naming the problem.
@@ -129,96 +144,84 @@ fn chunk(r: &mut Reader<'_>, budget: usize) -> Result<ChunkCounts, ChunkError> {
         .take(len)
         .map_err(|e| bad(format!("data of {len} bytes: {e}")))?;
     let header = r.offset() - start - data.len();
-    match kind {
-        0 => document(data, budget.saturating_sub(header)).map(|decoded| ChunkCounts {
-            documents: 1,
-            decoded_bytes: decoded + header,
-            ..ChunkCounts::default()
-        }),
-        1 => Ok(ChunkCounts {
-            changes: 1,
-            decoded_bytes: header + data.len(),
-            ..ChunkCounts::default()
-        }),
-        2 => inflate(data, budget.saturating_sub(header)).map(|decoded| ChunkCounts {
-            changes: 1,
-            decoded_bytes: decoded + header,
-            ..ChunkCounts::default()
-        }),
-        3 => Err(bad(
-            "a bundle chunk; fieldsync peers send changes or documents",
-        )),
-        other => Err(bad(format!(
-            "chunk type {other}; expected 0 (document), 1 (change) or 2 (deflated change)"
-        ))),
-    }
+    let budget = budget.saturating_sub(header);
+    let (rows, decoded) = match kind {
+        0 => document(data, budget)?,
+        1 => (change_rows(&mut &data[..]).map_err(bad)?, data.len()),
+        2 => inflated(data, budget, change_rows)?,
+        3 => {
+            return Err(bad(
+                "a bundle chunk; fieldsync peers send changes or documents",
+            ));
+        }
+        other => {
+            return Err(bad(format!(
+                "chunk type {other}; expected 0 (document), 1 (change) or 2 (deflated change)"
+            )));
+        }
+    };
+    let documents = usize::from(kind == 0);
+    Ok(ChunkCounts {
+        changes: 1 - documents,
+        documents,
+        decoded_bytes: decoded + header,
+        ops: rows.ops,
+        document_changes: if kind == 0 { rows.changes } else { 0 },
+        widest: rows.widest,
+    })
 }
 
-/// Counts the bytes `data` inflates to, up to `budget` plus one.
-fn inflate(data: &[u8], budget: usize) -> Result<usize, ChunkError> {
+/// Reads the inflation of `data` with `read`, stopping one byte past `budget`: what `read`
+/// found and how many bytes it read (the inflated size when it reads to the end).
+fn inflated<T>(
+    data: &[u8],
+    budget: usize,
+    read: impl FnOnce(&mut dyn BufRead) -> Result<T, String>,
+) -> Result<(T, usize), ChunkError> {
     let cap = (budget as u64).saturating_add(1);
-    let mut decoder = flate2::bufread::DeflateDecoder::new(data).take(cap);
-    let n = std::io::copy(&mut decoder, &mut std::io::sink())
-        .map_err(|e| bad(format!("deflated data does not inflate: {e}")))?;
+    let mut stream = BufReader::new(flate2::bufread::DeflateDecoder::new(data)).take(cap);
+    let found = read(&mut stream);
+    let n = cap - stream.limit();
     if n > budget as u64 {
         return Err(ChunkError::Inflates);
     }
-    Ok(n as usize)
+    // `n <= budget`, a usize.
+    Ok((found.map_err(bad)?, n as usize))
 }
 
-/// A document chunk's data: its prefix, then its columns, deflated ones inflated.
-fn document(data: &[u8], budget: usize) -> Result<usize, ChunkError> {
-    let mut r = Reader::new(data);
-    let actors = r.number().map_err(|e| bad(format!("actors: {e}")))?;
+/// A document chunk's data: its prefix, then its columns, deflated ones inflated, each
+/// counted. Yields what the columns describe and the decoded size.
+fn document(data: &[u8], budget: usize) -> Result<(Rows, usize), ChunkError> {
+    let mut r = data;
+    let actors = uleb(&mut r).map_err(|e| bad(format!("actors: {e}")))?;
     for index in 0..actors {
-        let len = r.number().map_err(|e| bad(format!("actor {index}: {e}")))?;
-        r.take(len)
-            .map_err(|e| bad(format!("actor {index}: {e}")))?;
+        bytes(&mut r).map_err(|e| bad(format!("actor {index}: {e}")))?;
     }
-    let heads = r
-        .number()
-        .map_err(|e| bad(format!("document heads: {e}")))?;
-    r.take(heads.saturating_mul(32))
-        .map_err(|e| bad(format!("document heads: {e}")))?;
-    let change_columns = columns(&mut r, "change")?;
-    let op_columns = columns(&mut r, "op")?;
-    let mut decoded = r.offset();
-    for (spec, len) in change_columns.into_iter().chain(op_columns) {
-        let column = r
+    let heads = uleb(&mut r).map_err(|e| bad(format!("document heads: {e}")))?;
+    skip(&mut r, heads.saturating_mul(32)).map_err(|e| bad(format!("document heads: {e}")))?;
+    let change_columns = Columns::read(&mut r, "change").map_err(bad)?;
+    let op_columns = Columns::read(&mut r, "op").map_err(bad)?;
+    let mut decoded = data.len() - r.len();
+    let mut rows = Rows::default();
+    let sections = change_columns
+        .iter()
+        .map(|c| (Section::Changes, c))
+        .chain(op_columns.iter().map(|c| (Section::Ops, c)));
+    for (section, (spec, len)) in sections {
+        let column = Reader::new(r)
             .take(len)
             .map_err(|e| bad(format!("column {spec:#x} of {len} bytes: {e}")))?;
+        r = &r[column.len()..];
+        let mut count = |c: &mut dyn BufRead| document_column(c, section, spec, &mut rows);
         decoded += if spec & DEFLATED_COLUMN != 0 {
-            inflate(column, budget.saturating_sub(decoded))?
+            inflated(column, budget.saturating_sub(decoded), count)?.1
         } else {
+            count(&mut &column[..]).map_err(bad)?;
             column.len()
         };
         if decoded > budget {
             return Err(ChunkError::Inflates);
         }
     }
-    Ok(decoded + r.remaining())
-}
-
-/// A column list: each column's spec and length.
-fn columns(r: &mut Reader<'_>, what: &str) -> Result<Vec<(u64, u64)>, ChunkError> {
-    let n = r
-        .number()
-        .map_err(|e| bad(format!("{what} column count: {e}")))?;
-    // Each column takes at least two bytes: a larger count cannot be honest.
-    if n > r.remaining() as u64 / 2 {
-        return Err(bad(format!(
-            "{what} column count {n} is more than the chunk's bytes can hold"
-        )));
-    }
-    let mut out = Vec::new();
-    for index in 0..n {
-        let spec = r
-            .number()
-            .map_err(|e| bad(format!("{what} column {index} spec: {e}")))?;
-        let len = r
-            .number()
-            .map_err(|e| bad(format!("{what} column {index} length: {e}")))?;
-        out.push((spec, len));
-    }
-    Ok(out)
+    Ok((rows, decoded + r.len()))
 }

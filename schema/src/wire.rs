@@ -185,7 +185,7 @@ pub struct Rejection {
     /// The document.
     pub check: CheckId,
     /// Stable machine-readable code: `malformed_message`, `invalid_check`, `too_large`,
-    /// `too_many_changes`, `text_too_long` or `internal`.
+    /// `too_many_changes`, `too_many_operations`, `text_too_long` or `internal`.
     pub error: String,
     /// Human-readable reason naming the field, the value and the rule.
     pub message: String,

@@ -21,6 +21,9 @@ pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
 pub const DEFAULT_MAX_CHANGES_PER_MESSAGE: usize = 10_000;
 /// Default most bytes one sync message's changes may inflate to: 16 MiB.
 pub const DEFAULT_MAX_DECODED_BYTES: usize = 16 * 1024 * 1024;
+/// Default most operations one sync message's changes may describe: 100,000 (why:
+/// [`fieldsync_schema::sync_bounds::DEFAULT_MAX_OPS`]).
+pub const DEFAULT_MAX_OPS_PER_MESSAGE: usize = fieldsync_schema::sync_bounds::DEFAULT_MAX_OPS;
 /// Default longest free text (notes, a text field, a comment) in characters: 10,000.
 pub const DEFAULT_MAX_TEXT_CHARS: usize = 10_000;
 /// Default most sync requests one device may make per minute: 600 (a burst of 600, then
@@ -85,6 +88,16 @@ pub struct Config {
         default_value_t = DEFAULT_MAX_DECODED_BYTES
     )]
     pub max_decoded_bytes: usize,
+    /// Most operations one sync message's changes may describe together, counted from their
+    /// run-length-encoded columns before Automerge decodes them (no column may decode to
+    /// more values either); more is rejected `too_many_operations` for its document (413
+    /// when alone).
+    #[arg(
+        long,
+        env = "FIELDSYNC_MAX_OPS_PER_MESSAGE",
+        default_value_t = DEFAULT_MAX_OPS_PER_MESSAGE
+    )]
+    pub max_ops_per_message: usize,
     /// Longest free text of a check (notes, a text field, a comment, a name) in characters; a
     /// message that makes one longer is rejected `text_too_long` for its document (422 when
     /// alone).
@@ -175,6 +188,7 @@ impl Config {
             max_messages_per_request: MAX_MESSAGES_PER_REQUEST,
             max_changes_per_message: DEFAULT_MAX_CHANGES_PER_MESSAGE,
             max_decoded_bytes: DEFAULT_MAX_DECODED_BYTES,
+            max_ops_per_message: DEFAULT_MAX_OPS_PER_MESSAGE,
             max_text_chars: DEFAULT_MAX_TEXT_CHARS,
             max_requests_per_minute: DEFAULT_MAX_REQUESTS_PER_MINUTE,
             request_timeout_secs: DEFAULT_REQUEST_TIMEOUT_SECS,
@@ -212,6 +226,7 @@ mod tests {
         expected.max_messages_per_request = parsed.max_messages_per_request;
         expected.max_changes_per_message = parsed.max_changes_per_message;
         expected.max_decoded_bytes = parsed.max_decoded_bytes;
+        expected.max_ops_per_message = parsed.max_ops_per_message;
         expected.max_text_chars = parsed.max_text_chars;
         expected.max_requests_per_minute = parsed.max_requests_per_minute;
         expected.request_timeout_secs = parsed.request_timeout_secs;
@@ -237,6 +252,8 @@ mod tests {
             "30",
             "--max-decoded-bytes",
             "4096",
+            "--max-ops-per-message",
+            "70",
             "--max-text-chars",
             "50",
             "--max-requests-per-minute",
@@ -248,10 +265,11 @@ mod tests {
                 custom.max_messages_per_request,
                 custom.max_changes_per_message,
                 custom.max_decoded_bytes,
+                custom.max_ops_per_message,
                 custom.max_text_chars,
                 custom.max_requests_per_minute
             ),
-            (20, 30, 4096, 50, 0)
+            (20, 30, 4096, 70, 50, 0)
         );
         assert_eq!(custom.listen, "127.0.0.1:0");
         assert_eq!(custom.max_body_bytes, 1024);
@@ -267,6 +285,7 @@ mod tests {
         assert_eq!(config.max_messages_per_request, 500);
         assert_eq!(config.max_changes_per_message, 10_000);
         assert_eq!(config.max_decoded_bytes, 16 * 1_048_576);
+        assert_eq!(config.max_ops_per_message, 100_000);
         assert_eq!(config.max_text_chars, 10_000);
         assert_eq!(config.max_requests_per_minute, 600);
         assert_eq!(config.request_timeout(), Duration::from_secs(120));

@@ -87,7 +87,7 @@ pub enum ApiError {
     },
     /// A per-document limit answered alone (every message of the request broke it): the
     /// status of that limit (413, 422) with the limit's own code (`too_many_changes`,
-    /// `text_too_long`) and the check.
+    /// `too_many_operations`, `text_too_long`) and the check.
     #[error("{message}")]
     Refused {
         /// The status answered.

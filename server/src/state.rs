@@ -39,6 +39,7 @@ impl AppState {
                     max_bytes: config.max_document_bytes,
                     max_changes: config.max_changes_per_message,
                     max_decoded_bytes: config.max_decoded_bytes,
+                    max_ops: config.max_ops_per_message,
                 },
                 text_chars: config.max_text_chars,
                 ..Limits::default()

@@ -9,7 +9,9 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::state::AppState;
-use crate::sync::{FORBIDDEN, MALFORMED_MESSAGE, TEXT_TOO_LONG, TOO_LARGE, TOO_MANY_CHANGES};
+use crate::sync::{
+    FORBIDDEN, MALFORMED_MESSAGE, TEXT_TOO_LONG, TOO_LARGE, TOO_MANY_CHANGES, TOO_MANY_OPERATIONS,
+};
 
 /// Runs one sync round for the authenticated device ([`crate::sync::sync_round_as`]): the
 /// device is the token's, whatever the body's `device` says.
@@ -18,9 +20,10 @@ use crate::sync::{FORBIDDEN, MALFORMED_MESSAGE, TEXT_TOO_LONG, TOO_LARGE, TOO_MA
 /// 401 without a valid token (before the body is read).
 /// 400 for a body that is not a [`SyncRequest`], has an empty device id, or carries only
 /// malformed messages (naming the first document); 413 for more messages than
-/// `--max-messages-per-request`, a body over the limit, or only messages over a size or
-/// changes limit; 422 for only messages over the text limit; 429 with `Retry-After` when the
-/// device is over `--max-requests-per-minute` (counted by [`Caller`] for every route); 500 if the store fails (nothing of the round
+/// `--max-messages-per-request`, a body over the limit, or only messages over a size,
+/// changes or operations limit; 422 for only messages over the text limit; 429 with
+/// `Retry-After` when the device is over `--max-requests-per-minute` (counted by
+/// [`Caller`] for every route); 500 if the store fails (nothing of the round
 /// is kept). Per-document problems in a batch with anything else are `rejected` entries.
 pub async fn sync(
     State(state): State<AppState>,
@@ -55,8 +58,8 @@ pub async fn sync(
 
 /// A request whose every message was refused for the same reason, and that gets nothing
 /// back, is answered with that reason's status naming the (first) document instead of a
-/// 200 listing rejections: there is no batch to keep going. Malformed is 400, over a size or
-/// changes limit 413, over the text limit 422, refused by the authority 403 (the change
+/// 200 listing rejections: there is no batch to keep going. Malformed is 400, over a size,
+/// changes or operations limit 413, over the text limit 422, refused by the authority 403 (the change
 /// stays on the device). The messages are in quarantine either way; a
 /// batch with anything else in it stays a 200 with `rejected` entries, so one bad document
 /// never blocks the rest.
@@ -77,6 +80,7 @@ fn nothing_but_refused(sent: usize, response: &SyncResponse) -> Option<ApiError>
         }
         TOO_LARGE => (StatusCode::PAYLOAD_TOO_LARGE, TOO_LARGE),
         TOO_MANY_CHANGES => (StatusCode::PAYLOAD_TOO_LARGE, TOO_MANY_CHANGES),
+        TOO_MANY_OPERATIONS => (StatusCode::PAYLOAD_TOO_LARGE, TOO_MANY_OPERATIONS),
         TEXT_TOO_LONG => (StatusCode::UNPROCESSABLE_ENTITY, TEXT_TOO_LONG),
         FORBIDDEN => (StatusCode::FORBIDDEN, FORBIDDEN),
         _ => return None,

@@ -5,17 +5,14 @@ use automerge::sync::{Message, State, SyncDoc};
 use fieldsync_schema::automerge_guard::contained;
 use fieldsync_schema::document_audit::{DecisionEntry, DecisionKind};
 use fieldsync_schema::sync::{needs_delivery, trust_their_heads};
-use fieldsync_schema::sync_bounds::{Breach, MessageError, check_message};
+use fieldsync_schema::sync_bounds::check_message;
 use fieldsync_schema::wire::DocMessage;
 use fieldsync_schema::{CheckDoc, CheckId};
 
 use super::ready::{Ready, prepare_store, write};
-use super::refusal::reject;
 pub(super) use super::refusal::{Refusal, Rejected};
-use super::{
-    FORBIDDEN, INVALID_CHECK, MALFORMED_MESSAGE, Round, TOO_LARGE, TOO_MANY_CHANGES, put_state,
-    stored_state,
-};
+use super::refusal::{breach_code, reject};
+use super::{FORBIDDEN, INVALID_CHECK, MALFORMED_MESSAGE, Round, put_state, stored_state};
 use crate::auth::DEFAULT_TEAM;
 use crate::auth::audit::{self, NewAudit};
 use crate::auth::authority::Verdict;
@@ -182,14 +179,7 @@ pub(super) fn detached(
 fn decode(round: &Round<'_>, incoming: &DocMessage) -> Result<Message, Rejected> {
     let check = incoming.check;
     check_message(&incoming.message, &round.limits.message).map_err(|e| {
-        let (code, flag) = match (e.breach(), &e) {
-            (Breach::Malformed, _) => (MALFORMED_MESSAGE, ""),
-            (Breach::TooLarge, MessageError::TooLarge { .. }) => {
-                (TOO_LARGE, " (--max-document-bytes)")
-            }
-            (Breach::TooLarge, _) => (TOO_LARGE, " (--max-decoded-bytes)"),
-            (Breach::TooManyChanges, _) => (TOO_MANY_CHANGES, " (--max-changes-per-message)"),
-        };
+        let (code, flag) = breach_code(&e);
         let what = if code == MALFORMED_MESSAGE {
             "is malformed"
         } else {

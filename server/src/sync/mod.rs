@@ -47,6 +47,8 @@ pub const INVALID_CHECK: &str = "invalid_check";
 pub const TOO_LARGE: &str = "too_large";
 /// Rejection code: the message carries more Automerge chunks than `--max-changes-per-message`.
 pub const TOO_MANY_CHANGES: &str = "too_many_changes";
+/// Rejection code: the message's changes describe more operations than `--max-ops-per-message`.
+pub const TOO_MANY_OPERATIONS: &str = "too_many_operations";
 /// Rejection code: the message makes a free text of the check longer than
 /// `--max-text-chars`.
 pub const TEXT_TOO_LONG: &str = "text_too_long";
@@ -79,8 +81,9 @@ pub struct Limits {
     pub document_bytes: usize,
     /// The structural bounds every received message is checked against before Automerge
     /// decodes it ([`fieldsync_schema::sync_bounds::check_message`]): its size
-    /// (`--max-document-bytes`), its chunks (`--max-changes-per-message`) and what they
-    /// inflate to (`--max-decoded-bytes`).
+    /// (`--max-document-bytes`), its chunks (`--max-changes-per-message`), what they
+    /// inflate to (`--max-decoded-bytes`) and the operations they describe
+    /// (`--max-ops-per-message`).
     pub message: MessageBounds,
     /// Longest free text of a check, in characters (`--max-text-chars`).
     pub text_chars: usize,

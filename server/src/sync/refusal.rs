@@ -1,5 +1,8 @@
 //! Why the server refused one device message.
 
+use fieldsync_schema::sync_bounds::{Breach, MessageError};
+
+use super::{MALFORMED_MESSAGE, TOO_LARGE, TOO_MANY_CHANGES, TOO_MANY_OPERATIONS};
 use crate::store::StoreError;
 
 /// Why a message got no reply.
@@ -25,8 +28,9 @@ impl From<StoreError> for Refusal {
 /// refused whatever the store holds.
 #[derive(Debug, Clone)]
 pub(super) struct Rejected {
-    /// Stable code ([`MALFORMED_MESSAGE`](super::MALFORMED_MESSAGE), [`INVALID_CHECK`](super::INVALID_CHECK), [`TOO_LARGE`](super::TOO_LARGE),
-    /// [`TOO_MANY_CHANGES`](super::TOO_MANY_CHANGES), [`TEXT_TOO_LONG`](super::TEXT_TOO_LONG), [`super::INTERNAL`]).
+    /// Stable code ([`MALFORMED_MESSAGE`], [`INVALID_CHECK`](super::INVALID_CHECK),
+    /// [`TOO_LARGE`], [`TOO_MANY_CHANGES`], [`TOO_MANY_OPERATIONS`],
+    /// [`TEXT_TOO_LONG`](super::TEXT_TOO_LONG), [`super::INTERNAL`]).
     pub(super) code: &'static str,
     /// Human-readable reason naming the check.
     pub(super) message: String,
@@ -43,4 +47,16 @@ impl From<Rejected> for Refusal {
 
 pub(super) fn reject(code: &'static str, message: String) -> Rejected {
     Rejected { code, message }
+}
+
+/// The rejection code of a message that broke the structural bounds, and the flag that sets
+/// the limit it broke (empty for a malformed message).
+pub(super) fn breach_code(e: &MessageError) -> (&'static str, &'static str) {
+    match (e.breach(), e) {
+        (Breach::Malformed, _) => (MALFORMED_MESSAGE, ""),
+        (Breach::TooLarge, MessageError::TooLarge { .. }) => (TOO_LARGE, " (--max-document-bytes)"),
+        (Breach::TooLarge, _) => (TOO_LARGE, " (--max-decoded-bytes)"),
+        (Breach::TooManyChanges, _) => (TOO_MANY_CHANGES, " (--max-changes-per-message)"),
+        (Breach::TooManyOperations, _) => (TOO_MANY_OPERATIONS, " (--max-ops-per-message)"),
+    }
 }

@@ -1,6 +1,6 @@
 //! Hostile input over real HTTP: crafted sync messages that crash automerge 0.12 when
-//! unchecked, truncated ones and a gzip bomb get their 4xx, and the server keeps serving
-//! devices syncing through the real CLI.
+//! unchecked or describe millions of operations, truncated ones and a gzip bomb get their
+//! 4xx, and the server keeps serving devices syncing through the real CLI.
 
 use std::io::Write as _;
 
@@ -115,5 +115,30 @@ fn a_gzip_bomb_gets_413_and_the_server_goes_on() -> Result<()> {
     let ana = Device::init("ana", "inspector")?;
     record(&ana, "DEZ-SIL-2")?;
     ana.sync(&server)?;
+    Ok(())
+}
+
+#[test]
+fn a_change_describing_millions_of_operations_gets_413_and_syncing_goes_on() -> Result<()> {
+    let server = TestServer::start()?;
+    let ana = Device::init("ana", "inspector")?;
+    let check = record(&ana, "DEZ-SIL-3")?;
+    ana.sync(&server)?;
+    // The QA's request of issue 6: 16,777,218 operations in a change of 113 bytes, gzipped
+    // (kept in the fuzz corpus, after the fuzz target's first byte).
+    let crafted =
+        &include_bytes!("../../../fuzz/corpus/sync_message/crash-v1-change-rle-16777218-ops")[1..];
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(&sync_body(&check, 1, crafted))?;
+    let (status, body) = post(&server, &encoder.finish()?, true)?;
+    assert_eq!(status, 413, "{body}");
+    assert_eq!(body["error"], "too_many_operations", "{body}");
+    assert_eq!(body["check"], check.as_str(), "{body}");
+    let text = body["message"].as_str().unwrap_or_default();
+    assert!(text.contains("16777218 operations"), "{text}");
+    let bilal = Device::init("bilal", "supervisor")?;
+    bilal.sync(&server)?;
+    let shown = bilal.ok(&["show", &check])?;
+    assert!(shown.contains("DEZ-SIL-3"), "{shown}");
     Ok(())
 }
