@@ -1,6 +1,10 @@
 //! Why the server refused one device message.
 
-use crate::store::StoreError;
+use fieldsync_schema::CheckId;
+
+use super::Round;
+use crate::auth::audit::{self, NewAudit};
+use crate::store::{StoreError, SyncBatch};
 
 /// Why a message got no reply.
 pub(super) enum Refusal {
@@ -43,4 +47,21 @@ impl From<Rejected> for Refusal {
 
 pub(super) fn reject(code: &'static str, message: String) -> Rejected {
     Rejected { code, message }
+}
+
+/// Appends a refused change to the audit log.
+pub(super) fn audit(
+    batch: &mut dyn SyncBatch,
+    round: &Round<'_>,
+    check: CheckId,
+    why: &str,
+) -> Result<(), StoreError> {
+    let caller = round.auth.as_ref().map(|a| &a.caller);
+    batch.audit(&NewAudit {
+        action: audit::REJECTED_CHANGE,
+        user: caller.map(|c| c.user.as_str()),
+        device: Some(round.device),
+        check: Some(check.to_string()),
+        detail: why.to_owned(),
+    })
 }

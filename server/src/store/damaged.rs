@@ -1,0 +1,156 @@
+//! The damage records of [`super::SyncBatch`] in SQLite (tables `damaged` and
+//! `damaged_holders`, migration 011) and the rolling checksum pass ([`scrub`]).
+
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use fieldsync_schema::CheckId;
+use fieldsync_schema::sync::heads_to_hex;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::sqlite_read::{checksum, parse_deletion, parse_heads, parse_id};
+use super::sqlite_write::now;
+use super::{Damage, StoreError};
+
+/// The damage recorded for `check`.
+pub(super) fn damage(conn: &Connection, check: CheckId) -> Result<Option<Damage>, StoreError> {
+    let id = check.to_string();
+    let row: Option<(String, Option<String>)> = conn
+        .prepare_cached("SELECT heads, deleted FROM damaged WHERE check_id = ?1")?
+        .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((heads, deleted)) = row else {
+        return Ok(None);
+    };
+    Ok(Some(Damage {
+        check,
+        heads: parse_heads(&heads).map_err(|detail| StoreError::Corrupt {
+            what: format!("damaged.heads of check {id}"),
+            detail,
+        })?,
+        deletion: deleted.map(|d| parse_deletion(&id, &d)).transpose()?,
+    }))
+}
+
+/// Records `damage` (once), asks the devices holding the check, forgets their states.
+pub(super) fn mark(conn: &Connection, damage: &Damage) -> Result<bool, StoreError> {
+    let id = damage.check.to_string();
+    let deleted = damage
+        .deletion
+        .as_ref()
+        .and_then(|d| serde_json::to_string(d).ok());
+    let new = conn
+        .prepare_cached(
+            "INSERT INTO damaged (check_id, heads, deleted, found_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (check_id) DO NOTHING",
+        )?
+        .execute(params![
+            id,
+            heads_to_hex(&damage.heads).join(" "),
+            deleted,
+            now()
+        ])?;
+    if new == 0 {
+        return Ok(false);
+    }
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO damaged_holders (device, check_id)
+         SELECT device, check_id FROM sync_states WHERE check_id = ?1",
+    )?
+    .execute([&id])?;
+    conn.prepare_cached("DELETE FROM sync_states WHERE check_id = ?1")?
+        .execute([&id])?;
+    Ok(true)
+}
+
+/// Forgets the kept tombstone of `check`'s damage.
+pub(super) fn tombstone_restored(conn: &Connection, check: CheckId) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE damaged SET deleted = NULL WHERE check_id = ?1")?
+        .execute([check.to_string()])?;
+    Ok(())
+}
+
+/// Forgets `check`'s damage and its holders (by cascade).
+pub(super) fn repaired(conn: &Connection, check: CheckId) -> Result<(), StoreError> {
+    conn.prepare_cached("DELETE FROM damaged WHERE check_id = ?1")?
+        .execute([check.to_string()])?;
+    Ok(())
+}
+
+/// The damaged checks `device` is asked for.
+pub(super) fn wanted(
+    conn: &Connection,
+    device: &str,
+    limit: usize,
+) -> Result<Vec<CheckId>, StoreError> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut stmt = conn.prepare_cached(
+        "SELECT check_id FROM damaged_holders WHERE device = ?1 ORDER BY check_id LIMIT ?2",
+    )?;
+    let ids = stmt.query_map(params![device, limit], |r| r.get::<_, String>(0))?;
+    ids.map(|id| parse_id(&id?)).collect()
+}
+
+/// `device` is no longer asked for `check`.
+pub(super) fn heard_from(
+    conn: &Connection,
+    device: &str,
+    check: CheckId,
+) -> Result<(), StoreError> {
+    conn.prepare_cached("DELETE FROM damaged_holders WHERE device = ?1 AND check_id = ?2")?
+        .execute(params![device, check.to_string()])?;
+    Ok(())
+}
+
+/// Verifies the next documents after the rowid in `position` (see
+/// [`super::SyncBatch::scrub`]), moving `position` on, back to 0 after the last one.
+pub(super) fn scrub(
+    conn: &Connection,
+    position: &AtomicI64,
+    rows: usize,
+    budget: usize,
+) -> Result<Vec<CheckId>, StoreError> {
+    let after = position.load(Ordering::Relaxed);
+    let limit = i64::try_from(rows.max(1)).unwrap_or(i64::MAX);
+    let mut stmt = conn.prepare_cached(
+        "SELECT rowid, check_id, bytes, checksum FROM documents
+         WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
+    )?;
+    let mut found = stmt.query(params![after, limit])?;
+    let (mut seen, mut hashed, mut last) = (0_i64, 0_usize, after);
+    let mut failed = Vec::new();
+    while let Some(row) = found.next()? {
+        let bytes: Vec<u8> = row.get(2)?;
+        let stored: Option<Vec<u8>> = row.get(3)?;
+        if stored.is_none_or(|c| c != checksum(&bytes)) {
+            failed.push(parse_id(&row.get::<_, String>(1)?)?);
+        }
+        last = row.get(0)?;
+        seen += 1;
+        hashed += bytes.len();
+        if hashed >= budget {
+            break;
+        }
+    }
+    // Fewer rows than asked, within the budget: the end was reached, start again next time.
+    let next = if seen < limit && hashed < budget {
+        0
+    } else {
+        last
+    };
+    position.store(next, Ordering::Relaxed);
+    Ok(failed)
+}
+
+/// Stores the checksum of `check`'s bytes as they are.
+pub(super) fn seal(conn: &Connection, check: CheckId) -> Result<(), StoreError> {
+    let id = check.to_string();
+    let bytes: Option<Vec<u8>> = conn
+        .prepare_cached("SELECT bytes FROM documents WHERE check_id = ?1")?
+        .query_row([&id], |r| r.get(0))
+        .optional()?;
+    if let Some(bytes) = bytes {
+        conn.prepare_cached("UPDATE documents SET checksum = ?2 WHERE check_id = ?1")?
+            .execute(params![id, checksum(&bytes)])?;
+    }
+    Ok(())
+}
