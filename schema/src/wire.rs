@@ -165,7 +165,9 @@ pub struct SyncResponse {
     pub rejected: Vec<Rejection>,
     /// Deleted checks this device sent changes to (from another device than the one that
     /// deleted them): the changes were merged into the tombstone, which the messages bring
-    /// back, and the check stays deleted. Absent from servers before deletion existed.
+    /// back, and the check stays deleted (for a damaged check rebuilt from copies without
+    /// the tombstone, it comes once a device that holds it sends it: see `wanted`). Absent
+    /// from servers before deletion existed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deleted: Vec<DeletedCheck>,
     /// Checks the server needs whole from this device: their stored copy was found damaged
