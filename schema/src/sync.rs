@@ -61,7 +61,8 @@
 //! tombstone, and the devices that held the check (a per-device sync state), and forgets
 //! those states. Each response to such a device names the check in `wanted` until the
 //! device sends a message about it; the device sends it whole (above) and the server
-//! rebuilds the document from it, merging what every holder sends. The damage is forgotten
+//! rebuilds the document from it, merging what every holder sends (changes in the history
+//! of a version it had stored are not judged again). The damage is forgotten
 //! once a stored version holds every head of the damaged one. Until then a tombstone the
 //! damaged version had stays in the server's index and the check is not sent to devices:
 //! a copy that never received the deletion cannot bring the check back. A device that

@@ -1,6 +1,7 @@
 //! The damage records of [`super::SyncBatch`] in SQLite (tables `damaged` and
 //! `damaged_holders`, migration 011) and the rolling checksum pass ([`scrub`]).
 
+use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use fieldsync_schema::CheckId;
@@ -14,19 +15,23 @@ use super::{Damage, StoreError};
 /// The damage recorded for `check`.
 pub(super) fn damage(conn: &Connection, check: CheckId) -> Result<Option<Damage>, StoreError> {
     let id = check.to_string();
-    let row: Option<(String, Option<String>)> = conn
-        .prepare_cached("SELECT heads, deleted FROM damaged WHERE check_id = ?1")?
-        .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?)))
+    let row: Option<(String, String, Option<String>)> = conn
+        .prepare_cached("SELECT heads, accepted, deleted FROM damaged WHERE check_id = ?1")?
+        .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
-    let Some((heads, deleted)) = row else {
+    let Some((heads, accepted, deleted)) = row else {
         return Ok(None);
+    };
+    let parse = |text: &str, column: &str| {
+        parse_heads(text).map_err(|detail| StoreError::Corrupt {
+            what: format!("damaged.{column} of check {id}"),
+            detail,
+        })
     };
     Ok(Some(Damage {
         check,
-        heads: parse_heads(&heads).map_err(|detail| StoreError::Corrupt {
-            what: format!("damaged.heads of check {id}"),
-            detail,
-        })?,
+        heads: parse(&heads, "heads")?,
+        accepted: parse(&accepted, "accepted")?,
         deletion: deleted.map(|d| parse_deletion(&id, &d)).transpose()?,
     }))
 }
@@ -38,14 +43,24 @@ pub(super) fn mark(conn: &Connection, damage: &Damage) -> Result<bool, StoreErro
         .deletion
         .as_ref()
         .and_then(|d| serde_json::to_string(d).ok());
+    let mut accepted: BTreeSet<String> = heads_to_hex(&damage.accepted).into_iter().collect();
+    let mut sent = conn.prepare_cached(
+        "SELECT sent_heads FROM sync_states WHERE check_id = ?1 AND sent_heads IS NOT NULL",
+    )?;
+    for heads in sent.query_map([&id], |r| r.get::<_, String>(0))? {
+        accepted.extend(heads?.split_whitespace().map(str::to_owned));
+    }
+    let accepted: Vec<String> = accepted.into_iter().collect();
     let new = conn
         .prepare_cached(
-            "INSERT INTO damaged (check_id, heads, deleted, found_at) VALUES (?1, ?2, ?3, ?4)
+            "INSERT INTO damaged (check_id, heads, accepted, deleted, found_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (check_id) DO NOTHING",
         )?
         .execute(params![
             id,
             heads_to_hex(&damage.heads).join(" "),
+            accepted.join(" "),
             deleted,
             now()
         ])?;

@@ -16,6 +16,10 @@ pub struct Damage {
     /// The heads of the damaged version: the rebuild is complete once a stored version
     /// holds every one of them.
     pub heads: Vec<ChangeHash>,
+    /// Heads of versions the server is known to have stored: `heads`, and, once recorded
+    /// ([`SyncBatch::mark_damaged`]), those of every version it had sent a device. The
+    /// changes in their history were judged when they first arrived.
+    pub accepted: Vec<ChangeHash>,
     /// The damaged version's tombstone, while no rebuilt version carries one: the check
     /// stays deleted in the index and is not sent to devices.
     pub deletion: Option<Deletion>,
@@ -130,8 +134,9 @@ pub trait SyncBatch {
 
     /// Records that the stored document of `damage.check` was found damaged, unless it is
     /// recorded already: every device with a sync state for the check is asked for it
-    /// ([`SyncBatch::wanted`]) and every sync state for it is forgotten (the next exchange
-    /// with each device starts afresh). Returns true when the damage is new.
+    /// ([`SyncBatch::wanted`]), the heads last sent to each are added to `accepted`, and
+    /// every sync state for it is forgotten (the next exchange with each device starts
+    /// afresh). Returns true when the damage is new.
     ///
     /// # Errors
     /// A database error.

@@ -10,6 +10,7 @@
 
 use std::collections::HashSet;
 
+use automerge::ChangeHash;
 use fieldsync_schema::wire::MAX_MESSAGES_PER_REQUEST;
 use fieldsync_schema::{CheckDoc, CheckId};
 
@@ -71,6 +72,7 @@ pub(super) fn found(
     let damage = Damage {
         check,
         heads: stored.heads.clone(),
+        accepted: stored.heads.clone(),
         deletion: stored.deleted.clone(),
     };
     if batch.mark_damaged(&damage)? {
@@ -99,6 +101,38 @@ pub(super) fn holds_all(doc: &mut CheckDoc, damage: &Damage) -> bool {
         .heads
         .iter()
         .all(|h| doc.get_change_by_hash(h).is_some())
+}
+
+/// The heads of what the server had accepted of a damaged check, as far as `doc` (after a
+/// message) holds it: the stored heads `before` and the heads of versions the server had
+/// stored ([`Damage::accepted`]: the damaged one, those sent to devices) present in `doc`,
+/// reduced to the heads of that history. A change in it was judged when it first reached
+/// the server (a change's hash covers its content and its ancestors), so a rebuild judges
+/// only the changes beyond it: an inspector's device may send a supervisor's review back.
+/// A document that holds none of them is judged whole, as any new document.
+pub(super) fn accepted_heads(
+    doc: &mut CheckDoc,
+    before: &[ChangeHash],
+    damage: &Damage,
+) -> Vec<ChangeHash> {
+    let am = doc.automerge();
+    let mut heads = before.to_vec();
+    heads.extend(
+        damage
+            .accepted
+            .iter()
+            .filter(|h| !before.contains(h) && am.get_change_by_hash(h).is_some()),
+    );
+    if heads.len() == before.len() {
+        return heads;
+    }
+    match am.fork_at(&heads) {
+        Ok(mut history) => history.get_heads(),
+        Err(err) => {
+            tracing::warn!(check = %damage.check, error = %err, "judging the rebuild whole");
+            before.to_vec()
+        }
+    }
 }
 
 /// After a version of a damaged check was stored: forgets the damage if it held every change

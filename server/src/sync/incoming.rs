@@ -9,7 +9,7 @@ use fieldsync_schema::sync_bounds::{Breach, MessageError, check_message};
 use fieldsync_schema::wire::DocMessage;
 use fieldsync_schema::{CheckDoc, CheckId};
 
-use super::damage::{Loaded, holds_all, load_doc, rebuilt};
+use super::damage::{Loaded, accepted_heads, holds_all, load_doc, rebuilt};
 use super::ready::{Ready, prepare_store, write};
 use super::refusal::reject;
 pub(super) use super::refusal::{Refusal, Rejected};
@@ -260,17 +260,23 @@ fn apply(
             )
         })?;
     }
+    // For a damaged check, what the damaged version held was accepted before: only the rest
+    // is judged (and audited) as new.
+    let accepted = match known.damage {
+        Some(damage) if changed => accepted_heads(doc, &before, damage),
+        _ => before.clone(),
+    };
     let verdict = match &round.auth {
         Some(auth) if changed => Some(
             auth.authority()
-                .judge(check, doc, &before, known.team)
+                .judge(check, doc, &accepted, known.team)
                 .map_err(|why| reject(FORBIDDEN, why))?,
         ),
         _ => None,
     };
     // Each decision the changes carry, worded for the audit log (read before linking).
     let decided = match &verdict {
-        Some(v) if !v.decisions.is_empty() => doc.decisions_since(&before).unwrap_or_default(),
+        Some(v) if !v.decisions.is_empty() => doc.decisions_since(&accepted).unwrap_or_default(),
         _ => Vec::new(),
     };
     let ready = if changed {

@@ -74,6 +74,15 @@ fn three_checks_on_two_devices(server: &TestServer) -> Result<(Device, Device, V
     Ok((ana, sara, ids))
 }
 
+/// The audit rows about `check`: (action, user, detail).
+fn audit_rows(server: &TestServer, check: &str) -> Result<Vec<(String, Option<String>, String)>> {
+    Ok(crate::auth::audit_actions(server)?
+        .into_iter()
+        .filter(|e| e.check.as_deref() == Some(check))
+        .map(|e| (e.action, e.user, e.detail))
+        .collect())
+}
+
 /// The ids a device lists (`list --json` and `EXTRA`).
 fn listed(device: &Device, extra: &[&str]) -> Result<Vec<String>> {
     let mut args = vec!["list", "--json"];
@@ -89,10 +98,21 @@ fn holders_with_nothing_pending_rebuild_a_damaged_check_at_their_next_sync() -> 
     let (ana, sara, ids) = three_checks_on_two_devices(&server)?;
     let id = &ids[1];
     let path = format!("/api/v1/checks/{id}");
+    sara.ok(&["review", id, "--state", "approved", "--comment", "ok"])?;
+    sara.sync(&server)?;
+    ana.sync(&server)?;
     let before = server.get_json(&path)?;
+    assert_eq!(before["check"]["review"]["state"], "approved");
+    let audited = audit_rows(&server, id)?;
+    assert!(
+        audited.iter().any(|(action, ..)| action == "review"),
+        "{audited:?}"
+    );
     damage(&data, id)?;
 
-    // Neither has anything pending: the server finds the damage and asks them for it.
+    // Neither has anything pending: the server finds the damage and asks them for it. Ana,
+    // an inspector, sends Sara's approval with it: changes the server had accepted before
+    // are not judged again (an inspector's device may not relay others' new changes).
     let said = ana.sync(&server)?;
     assert!(
         said.contains(&format!("server lost its copy of check {id}")),
@@ -112,6 +132,7 @@ fn holders_with_nothing_pending_rebuild_a_damaged_check_at_their_next_sync() -> 
     assert_eq!(after["conflicts"], before["conflicts"]);
     assert_eq!(after["valid"], before["valid"]);
     assert_eq!(sorted_ids(&server.get_json("/api/v1/checks")?), ids);
+    assert_eq!(audit_rows(&server, id)?, audited, "nothing audited twice");
 
     // Both may now reset their devices: a new supervisor device gets every check.
     for device in [&ana, &sara] {
@@ -133,13 +154,17 @@ fn a_damaged_deleted_check_rebuilt_from_a_stale_copy_stays_deleted() -> Result<(
     let (ana, sara, ids) = three_checks_on_two_devices(&server)?;
     let id = &ids[1];
     let path = format!("/api/v1/checks/{id}");
+    sara.ok(&["review", id, "--state", "has_issues", "--comment", "twice?"])?;
+    sara.sync(&server)?;
+    ana.sync(&server)?;
     sara.ok(&["delete", id, "--reason", "duplicate of another visit"])?;
     sara.sync(&server)?;
     let before = server.get_json(&path)?;
     let live: Vec<String> = ids.iter().filter(|i| *i != id).cloned().collect();
     damage(&data, id)?;
 
-    // Ana never received the deletion: her copy rebuilds the check, which stays deleted.
+    // Ana never received the deletion: her copy (with Sara's review, which the server
+    // had sent her) rebuilds the check, which stays deleted.
     let said = ana.sync(&server)?;
     assert!(said.contains("lost its copy"), "{said}");
     assert!(said.contains("was deleted by sara"), "she is told: {said}");
@@ -166,5 +191,38 @@ fn a_damaged_deleted_check_rebuilt_from_a_stale_copy_stays_deleted() -> Result<(
         tariq.json(&["show", id, "--json"])?["check"],
         before["check"]
     );
+    Ok(())
+}
+
+#[test]
+fn a_forged_change_sent_back_with_a_damaged_check_is_still_refused() -> Result<()> {
+    let root = tempfile::tempdir()?;
+    let data = root.path().join("data");
+    let server = TestServer::start_at(&data)?;
+    let ana = Device::enrolled(&server, "ana", "inspector", None)?;
+    let bilal = Device::enrolled(&server, "bilal", "inspector", None)?;
+    let sara = Device::enrolled(&server, "sara", "supervisor", None)?;
+    let id = ana.record_mill("M-F")?;
+    ana.sync(&server)?;
+    sara.sync(&server)?;
+    let path = format!("/api/v1/checks/{id}");
+    let before = server.get_json(&path)?;
+    damage(&data, &id)?;
+
+    // What the server had accepted is not judged again; a change it never saw still is.
+    crate::auth_matrix::write(&ana, &id, "edit", Some(&bilal))?;
+    let out = ana.run(&["sync", "--server", &server.url()])?;
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains(&id) && said.contains("forgery"), "{said}");
+    let (status, _) = server.get(&path)?;
+    assert_eq!(
+        status, 500,
+        "still damaged: nothing of the forgery was stored"
+    );
+
+    sara.sync(&server)?;
+    let after = server.get_json(&path)?;
+    assert_eq!(after["check"], before["check"], "rebuilt from Sara's copy");
     Ok(())
 }
