@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicI64, Ordering};
 
+use automerge::sync::State;
 use fieldsync_schema::CheckId;
 use fieldsync_schema::sync::heads_to_hex;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -72,9 +73,19 @@ pub(super) fn mark(conn: &Connection, damage: &Damage) -> Result<bool, StoreErro
          SELECT device, check_id FROM sync_states WHERE check_id = ?1",
     )?
     .execute([&id])?;
-    conn.prepare_cached("DELETE FROM sync_states WHERE check_id = ?1")?
-        .execute([&id])?;
+    forget_states(conn, damage.check)?;
     Ok(true)
+}
+
+/// Resets every device's sync state for `check` to a fresh one, keeping the rows: they also
+/// say which devices hold the check ([`super::SyncBatch::changed_since`]'s `held_by`).
+pub(super) fn forget_states(conn: &Connection, check: CheckId) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE sync_states SET state = ?2, sent_seq = NULL, sent_heads = NULL
+         WHERE check_id = ?1",
+    )?
+    .execute(params![check.to_string(), State::new().encode()])?;
+    Ok(())
 }
 
 /// Forgets the kept tombstone of `check`'s damage.

@@ -14,7 +14,7 @@
 //! `documents.checksum` is the SHA-256 of `bytes`. Bytes that fail it are never sent as they
 //! are. Every round verifies a few more rows of a rolling pass ([`super::SyncBatch::scrub`]);
 //! bytes that do not load are recorded in `damaged` with the devices that held them
-//! (`damaged_holders`, from `sync_states`, which are then forgotten), and those devices are
+//! (`damaged_holders`, from `sync_states`, which are then reset), and those devices are
 //! asked for the check until a stored version holds every change of the damaged one.
 //!
 //! ## Tables

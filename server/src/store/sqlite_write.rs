@@ -166,11 +166,7 @@ impl SyncBatch for Batch<'_> {
     }
 
     fn forget_sync_states(&mut self, check: CheckId) -> Result<(), StoreError> {
-        self.tx.execute(
-            "DELETE FROM sync_states WHERE check_id = ?1",
-            [check.to_string()],
-        )?;
-        Ok(())
+        damaged::forget_states(self.tx, check)
     }
 
     fn quarantine(&mut self, entry: &Quarantined) -> Result<bool, StoreError> {

@@ -59,8 +59,9 @@ pub trait SyncBatch {
     ) -> Result<(), StoreError>;
 
     /// Forgets every device's sync state for `check` (a cache: the next exchange with each
-    /// device starts afresh and carries whatever either side lacks). Used when the stored
-    /// document was found corrupt and is rebuilt from the devices.
+    /// device starts afresh and carries whatever either side lacks), keeping the record that
+    /// the device holds the check. Used when the stored document was found corrupt and is
+    /// rebuilt from the devices.
     ///
     /// # Errors
     /// A database error.
@@ -135,8 +136,8 @@ pub trait SyncBatch {
     /// Records that the stored document of `damage.check` was found damaged, unless it is
     /// recorded already: every device with a sync state for the check is asked for it
     /// ([`SyncBatch::wanted`]), the heads last sent to each are added to `accepted`, and
-    /// every sync state for it is forgotten (the next exchange with each device starts
-    /// afresh). Returns true when the damage is new.
+    /// every sync state for it is forgotten ([`SyncBatch::forget_sync_states`]). Returns
+    /// true when the damage is new.
     ///
     /// # Errors
     /// A database error.

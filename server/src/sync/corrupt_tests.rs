@@ -152,9 +152,15 @@ fn idle_holders_are_asked_for_a_damaged_check_and_it_is_rebuilt_whole() {
         read_before
     );
 
-    // Bilal is no longer asked and gets the stored version; a new device gets it whole.
-    let again = round_of(&store, "bilal-device", bilal.cursor, Vec::new());
+    // Bilal is no longer asked and, receiving only what he holds, still gets the stored
+    // version; a new device gets it whole.
+    let mut own = request(Vec::new());
+    own.device.id = "bilal-device".into();
+    own.cursor = bilal.cursor;
+    own.receive = fieldsync_schema::wire::Receive::Own;
+    let again = sync_round(&store, &own, &Limits::default()).expect("round");
     assert!(again.wanted.is_empty());
+    assert!(received(&again, check).is_some(), "still counted as held");
     let tariq = round_of(&store, "tariq-device", 0, Vec::new());
     let mut got = received(&tariq, check).expect("served again");
     assert_eq!(got.heads(), before.heads);
