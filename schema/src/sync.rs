@@ -27,17 +27,20 @@
 //!    This keeps a push of N new checks from costing N acknowledgements down the wire.
 //!    Then, for every other document with `seq > cursor` (ascending, bounded), it primes the
 //!    stored state for that device and generates a message carrying the changes.
-//!    It answers `{cursor, more, messages, rejected, deleted}`; `deleted` names the checks
-//!    among the received messages that carry a deletion tombstone written on another device
-//!    (the device's changes were merged into the deleted check; the tombstone comes back in
-//!    the messages, and the device tells its user).
+//!    It answers `{cursor, more, messages, rejected, deleted, wanted}`; `deleted` names the
+//!    checks among the received messages that carry a deletion tombstone written on another
+//!    device (the device's changes were merged into the deleted check; the tombstone comes
+//!    back in the messages, and the device tells its user); `wanted` names the checks the
+//!    server needs whole from this device (see "Damaged documents" below).
 //! 3. The device marks every document it sent that got neither a reply nor a rejection as
 //!    acknowledged (server heads = the heads it sent). It receives each message into its copy
 //!    (creating unknown documents), stores the server's heads, and queues a reply for the
 //!    next round only if
 //!    [`needs_delivery`] (it has changes the server lacks, or needs some). It stores the new
-//!    cursor only after applying the whole response. It repeats while something is queued or
-//!    `more` is true, up to a round limit.
+//!    cursor only after applying the whole response. For each check in `wanted` it holds
+//!    (once per sync run), it forgets the server's heads and its sync state, so the check is
+//!    pending and its next message, in the next round, carries the whole document. It
+//!    repeats while something is queued or `more` is true, up to a round limit.
 //!
 //! A device remembers the server's id (`server` in every response). If the id changes (it
 //! was pointed at another server) or the server answers `reset` (the device's cursor is
@@ -48,6 +51,23 @@
 //!
 //! Retrying a round is harmless: Automerge ignores changes it already has, and `seq` moves
 //! only when heads change.
+//!
+//! ## Damaged documents
+//!
+//! A device with nothing pending sends nothing, so a server whose stored copy of a check
+//! was damaged on disk must ask for it. Each round the server verifies a few more stored
+//! documents against their SHA-256 (a rolling pass; a round that loads a document checks it
+//! too). For a document whose bytes do not load it records the damaged version's heads and
+//! tombstone, and the devices that held the check (a per-device sync state), and forgets
+//! those states. Each response to such a device names the check in `wanted` until the
+//! device sends a message about it; the device sends it whole (above) and the server
+//! rebuilds the document from it, merging what every holder sends (changes in the history
+//! of a version it had stored are not judged again). The damage is forgotten
+//! once a stored version holds every head of the damaged one. Until then a tombstone the
+//! damaged version had stays in the server's index and the check is not sent to devices:
+//! a copy that never received the deletion cannot bring the check back. A device that
+//! does not know `wanted` ignores it (the check is rebuilt when it next edits it); a
+//! server that does not know it never sends it.
 //!
 //! ## Priming
 //!

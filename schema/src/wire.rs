@@ -165,9 +165,20 @@ pub struct SyncResponse {
     pub rejected: Vec<Rejection>,
     /// Deleted checks this device sent changes to (from another device than the one that
     /// deleted them): the changes were merged into the tombstone, which the messages bring
-    /// back, and the check stays deleted. Absent from servers before deletion existed.
+    /// back, and the check stays deleted (for a damaged check rebuilt from copies without
+    /// the tombstone, it comes once a device that holds it sends it: see `wanted`). Absent
+    /// from servers before deletion existed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deleted: Vec<DeletedCheck>,
+    /// Checks the server needs whole from this device: their stored copy was found damaged
+    /// on disk, and this device held them when it was. A device that holds one forgets what
+    /// it believed the server has of it and sends it whole (a fresh sync state) in the next
+    /// round of the same sync, once per sync. The server stops asking a device once it has
+    /// sent a message about the check, and everyone once a stored version holds every change
+    /// of the damaged one. Absent from servers before damage was asked for; ignored by
+    /// devices before it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wanted: Vec<CheckId>,
 }
 
 /// A deleted check named in a [`SyncResponse`]: who deleted it, when and why.
@@ -359,6 +370,28 @@ mod tests {
             let err = serde_json::from_str::<Horizon>(bad).expect_err(bad);
             assert!(err.to_string().contains("invalid horizon"), "{err}");
         }
+    }
+
+    #[test]
+    fn wanted_is_left_out_when_empty_and_optional_when_parsing() {
+        let old = r#"{"server":"0011223344556677","cursor":4}"#;
+        let parsed: SyncResponse = serde_json::from_str(old).expect("a response without it");
+        assert!(parsed.wanted.is_empty());
+        assert_eq!(serde_json::to_string(&parsed).expect("serialise"), old);
+        let check = CheckId::new();
+        let asked = SyncResponse {
+            wanted: vec![check],
+            ..parsed
+        };
+        let json = serde_json::to_string(&asked).expect("serialise");
+        assert!(
+            json.ends_with(&format!(r#""wanted":["{check}"]}}"#)),
+            "{json}"
+        );
+        assert_eq!(
+            serde_json::from_str::<SyncResponse>(&json).expect("parse"),
+            asked
+        );
     }
 
     #[test]

@@ -108,3 +108,20 @@ fn receive(
         .map(|message| outgoing(id, message));
     Ok((reply, changed, deleted))
 }
+
+/// Forgets what this device believed the server has of each check in `wanted` that it
+/// holds and has not sent again in this sync already (`resent`), so each goes whole in
+/// the next round. Returns those checks.
+pub(super) fn forget_wanted(
+    db: Db<'_>,
+    wanted: &[CheckId],
+    resent: &BTreeSet<CheckId>,
+) -> anyhow::Result<Vec<CheckId>> {
+    let mut forgotten = Vec::new();
+    for &id in wanted {
+        if !resent.contains(&id) && !forgotten.contains(&id) && db.forget_server_copy(id)? {
+            forgotten.push(id);
+        }
+    }
+    Ok(forgotten)
+}

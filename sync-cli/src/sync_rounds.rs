@@ -4,6 +4,10 @@
 //! the previous response, then primed messages for pending documents not yet sent in this
 //! run. Each response is applied in one transaction together with its cursor. Rounds go on
 //! while replies are queued, pending documents are left, or the server says `more`.
+//!
+//! A check the server names in `wanted` (its copy was damaged on disk) that this device
+//! holds becomes pending again, its sync state forgotten, and goes whole in the next round:
+//! once per run, so a server that keeps asking costs one message per check and sync.
 
 use std::collections::{BTreeSet, VecDeque};
 use std::time::{Duration, Instant};
@@ -40,6 +44,9 @@ pub struct Summary {
     /// tombstone itself arrives with the messages, so they read as deleted here too), then
     /// those it held and received the tombstone of.
     pub deleted: Vec<DeletedCheck>,
+    /// Checks the server asked for whole (its copy was damaged on disk) and this device
+    /// sent again.
+    pub resent: Vec<CheckId>,
     /// HTTP round trips.
     pub rounds: u32,
     /// Request bytes.
@@ -71,6 +78,9 @@ pub trait Observer {
     /// Called for each deleted check this device sent changes to, or held and received
     /// the tombstone of.
     fn deleted(&mut self, _deleted: &DeletedCheck) {}
+    /// Called for each check the server asked for whole (its copy was damaged), which this
+    /// device holds and sends again.
+    fn resent(&mut self, _check: CheckId) {}
 }
 
 /// Why the device must forget what it believes the server holds, if it must: the server
@@ -148,6 +158,9 @@ pub fn run_fetching(
     let mut horizon = store.db().horizon()?;
     let mut queue: VecDeque<Outgoing> = fetch_messages(store.db(), wanted)?;
     let mut sent_ids: BTreeSet<CheckId> = BTreeSet::new();
+    // Checks sent whole again because the server asked (`wanted`): once each per run, so a
+    // server that keeps asking cannot keep the device busy.
+    let mut resent: BTreeSet<CheckId> = BTreeSet::new();
     // Pending documents are listed once per run (and after a reset), not every round: the
     // scan costs milliseconds on a large store, and a round takes one batch off the front.
     let mut todo: VecDeque<CheckId> = store.db().pending_ids()?.into();
@@ -201,11 +214,13 @@ pub fn run_fetching(
             todo = store.db().pending_ids()?.into();
             continue;
         }
-        let applied = store.write(|db| {
+        let (applied, wanted) = store.write(|db| {
             if known.is_none() {
                 db.set_server_id(&response.server)?;
             }
-            apply::apply_response(db, &sent, &response)
+            let applied = apply::apply_response(db, &sent, &response)?;
+            let wanted = apply::forget_wanted(db, &response.wanted, &resent)?;
+            anyhow::Ok((applied, wanted))
         })?;
         cursor = response.cursor;
         if response.horizon.as_ref().map(|h| h.seq) >= horizon.as_ref().map(|h| h.seq) {
@@ -231,6 +246,15 @@ pub fn run_fetching(
         observer.round(&summary);
         queue.extend(applied.replies);
         todo.retain(|id| !sent_ids.contains(id));
+        // Each wanted check goes whole next round, in place of any reply queued for it.
+        for id in wanted {
+            observer.resent(id);
+            queue.retain(|o| o.message.check != id);
+            sent_ids.remove(&id);
+            todo.push_front(id);
+            resent.insert(id);
+            summary.resent.push(id);
+        }
         if queue.is_empty() && todo.is_empty() && !response.more {
             return Ok(summary);
         }
@@ -355,3 +379,7 @@ mod tests;
 #[cfg(test)]
 #[path = "sync_fetch_tests.rs"]
 mod fetch_tests;
+
+#[cfg(test)]
+#[path = "sync_wanted_tests.rs"]
+mod wanted_tests;

@@ -196,6 +196,7 @@ impl Transport for Broken {
                 messages: vec![],
                 rejected: vec![],
                 deleted: vec![],
+                wanted: vec![],
             },
             bytes_up: 1,
             bytes_down: 1,

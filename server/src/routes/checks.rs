@@ -141,7 +141,11 @@ fn read_check(store: &dyn Store, id: CheckId) -> Result<CheckDetail, ApiError> {
         ApiError::Internal(format!("stored check {id} does not read back: {e}"))
     };
     let doc = CheckDoc::load(&stored.bytes).map_err(broken)?;
-    let check = doc.read().map_err(broken)?;
+    let mut check = doc.read().map_err(broken)?;
+    // A damaged deleted check rebuilt from a copy without the tombstone reads deleted.
+    if check.deleted.is_none() {
+        check.deleted = stored.deleted;
+    }
     // The same validation the sync stored the flag from, applied to the same version.
     let violations = check_violations(&check);
     Ok(CheckDetail {

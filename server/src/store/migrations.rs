@@ -21,6 +21,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/008_auth.sql")),
     M::up(include_str!("../../migrations/009_audit.sql")),
     M::up(include_str!("../../migrations/010_quarantine_repeats.sql")),
+    M::up(include_str!("../../migrations/011_damaged.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -6,6 +6,7 @@
 //! methods block: async callers run them on `tokio::task::spawn_blocking`
 //! ([`crate::AppState::run`]). [`SqliteStore`] is the only implementation today.
 
+mod damaged;
 mod error;
 mod group_commit;
 mod interrupted;
@@ -16,6 +17,7 @@ mod sqlite;
 mod sqlite_read;
 mod sqlite_read_only;
 mod sqlite_write;
+mod sync_batch;
 
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
@@ -29,8 +31,8 @@ use fieldsync_schema::{
 pub use error::{StorageFault, StoreError};
 pub use interrupted::{RESTORING, refuse_interrupted_restore};
 pub use sqlite::{DB_FILE, SqliteStore, open_connection};
+pub use sync_batch::{Damage, SyncBatch};
 
-use crate::auth::audit::NewAudit;
 use crate::auth::directory::{DirectoryError, Enrolment};
 use crate::auth::{Identity, Registry};
 
@@ -51,6 +53,10 @@ pub struct StoredDoc {
     /// True when the bytes match the checksum stored with them (false when they do not, or
     /// no checksum was stored): only verified bytes are served without loading them.
     pub verified: bool,
+    /// The tombstone in the index (`documents.deleted`), if the check is deleted: the
+    /// document's own, except for a damaged check rebuilt from a copy without it, which
+    /// keeps the damaged version's ([`Damage::deletion`]).
+    pub deleted: Option<Deletion>,
 }
 
 /// A document to store after a sync message changed it, with its index columns.
@@ -250,105 +256,4 @@ pub struct Walked {
     pub records: u64,
     /// Stored rows that did not read as a check: `(check id, reason)`.
     pub unreadable: Vec<(String, String)>,
-}
-
-/// The operations of one sync round, inside its write transaction.
-pub trait SyncBatch {
-    /// The stored document of `check`, if any.
-    ///
-    /// # Errors
-    /// A database error.
-    fn load(&mut self, check: CheckId) -> Result<Option<StoredDoc>, StoreError>;
-
-    /// Stores a changed document with the next change sequence, replaces its index columns
-    /// and links, and returns the new sequence.
-    ///
-    /// # Errors
-    /// A database error.
-    fn store_check(&mut self, doc: &DocRecord<'_>) -> Result<u64, StoreError>;
-
-    /// The sync state stored for (`device`, `check`), if any.
-    ///
-    /// # Errors
-    /// A database error, or stored heads that are not change hashes.
-    fn sync_state(&mut self, device: &str, check: CheckId)
-    -> Result<Option<PeerState>, StoreError>;
-
-    /// Stores the sync state for (`device`, `check`), replacing the previous one.
-    ///
-    /// # Errors
-    /// A database error.
-    fn put_sync_state(
-        &mut self,
-        device: &str,
-        check: CheckId,
-        state: &PeerState,
-    ) -> Result<(), StoreError>;
-
-    /// Forgets every device's sync state for `check` (a cache: the next exchange with each
-    /// device starts afresh and carries whatever either side lacks). Used when the stored
-    /// document was found corrupt and is rebuilt from the devices.
-    ///
-    /// # Errors
-    /// A database error.
-    fn forget_sync_states(&mut self, check: CheckId) -> Result<(), StoreError>;
-
-    /// Keeps a refused message. A refusal already kept for the same check, device and reason
-    /// (a device re-sending the change it still holds) is updated in place, with the newest
-    /// message and time. Returns true when the refusal is new.
-    ///
-    /// # Errors
-    /// A database error.
-    fn quarantine(&mut self, entry: &Quarantined) -> Result<bool, StoreError>;
-
-    /// Documents with `seq > cursor`, ascending by sequence, at most `limit` of them; with
-    /// `held_by`, only documents that device holds (it sent or received them before); with
-    /// `team`, only checks of that team.
-    ///
-    /// # Errors
-    /// A database error, or a stored check id that is not a UUID.
-    fn changed_since(
-        &mut self,
-        cursor: u64,
-        limit: usize,
-        held_by: Option<&str>,
-        team: Option<&str>,
-    ) -> Result<Vec<Changed>, StoreError>;
-
-    /// The team of a stored check (`None` if the server does not hold it).
-    ///
-    /// # Errors
-    /// A database error.
-    fn check_team(&mut self, check: CheckId) -> Result<Option<String>, StoreError>;
-
-    /// Records the team of a check stored for the first time (kept if already set).
-    ///
-    /// # Errors
-    /// A database error.
-    fn set_check_team(&mut self, check: CheckId, team: &str) -> Result<(), StoreError>;
-
-    /// Appends a row to the audit log, in this round's transaction.
-    ///
-    /// # Errors
-    /// A database error.
-    fn audit(&mut self, entry: &NewAudit<'_>) -> Result<(), StoreError>;
-
-    /// The random tag stored with change sequence `seq`, if this database ever assigned it.
-    ///
-    /// # Errors
-    /// A database error.
-    fn cursor_tag(&mut self, seq: u64) -> Result<Option<Vec<u8>>, StoreError>;
-
-    /// The highest change sequence stored (0 when there are no documents).
-    ///
-    /// # Errors
-    /// A database error.
-    fn latest_seq(&mut self) -> Result<u64, StoreError>;
-
-    /// The tombstone of `check` as last stored, if it is deleted (an index read; the
-    /// document is not loaded).
-    ///
-    /// # Errors
-    /// A database error, or a stored tombstone that does not parse.
-    fn deletion(&mut self, check: CheckId) -> Result<Option<Deletion>, StoreError>;
 }

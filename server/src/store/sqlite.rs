@@ -12,9 +12,10 @@
 //!
 //! ## Damage
 //! `documents.checksum` is the SHA-256 of `bytes`. Bytes that fail it are never sent as they
-//! are; if they do not load either, the round that meets them rebuilds the document from the
-//! device's changes and forgets every device's sync state for it
-//! ([`super::SyncBatch::forget_sync_states`]), so each device sends what the server lacks.
+//! are. Every round verifies a few more rows of a rolling pass ([`super::SyncBatch::scrub`]);
+//! bytes that do not load are recorded in `damaged` with the devices that held them
+//! (`damaged_holders`, from `sync_states`, which are then reset), and those devices are
+//! asked for the check until a stored version holds every change of the damaged one.
 //!
 //! ## Tables
 //! | table | key | holds |
@@ -24,6 +25,8 @@
 //! | `links` | (`check_id`, `resolution`) | the resolutions a check is linked to, with `source`: `rule:<id>` or `manual:<supervisor>` |
 //! | `sync_states` | (`device`, `check_id`) | the encoded Automerge sync state for that device |
 //! | `quarantine` | `id` | refused messages, raw, with device, reason and time |
+//! | `damaged` | `check_id` | a check found damaged: the damaged version's `heads` and, while no rebuild carries one, its tombstone `deleted` |
+//! | `damaged_holders` | (`device`, `check_id`) | devices asked for a damaged check (`wanted`) |
 //!
 //! ## Invariants
 //! - `documents.seq` is unique and assigned as `max(seq) + 1` inside the write transaction
@@ -54,7 +57,7 @@
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use automerge::ActorId;
@@ -89,6 +92,8 @@ pub struct SqliteStore {
     actor: ActorId,
     /// Serving read-only (see [`SqliteStore::is_read_only`]).
     pub(super) read_only: AtomicBool,
+    /// The last rowid of the rolling checksum pass ([`SyncBatch::scrub`]).
+    scrubbed: AtomicI64,
 }
 
 impl SqliteStore {
@@ -127,6 +132,7 @@ impl SqliteStore {
             readers: Mutex::new(Vec::new()),
             actor,
             read_only: AtomicBool::new(read_only),
+            scrubbed: AtomicI64::new(0),
         })
     }
 
@@ -259,7 +265,8 @@ impl Store for SqliteStore {
         if self.is_read_only() {
             self.retry_writable();
         }
-        self.writer.run(&mut |conn| work(&mut Batch::new(conn)))
+        self.writer
+            .run(&mut |conn| work(&mut Batch::new(conn, &self.scrubbed)))
     }
 
     fn list_checks(&self, filter: &CheckFilter) -> Result<Vec<CheckSummary>, StoreError> {

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use fieldsync_schema::wire::CheckSummary;
-use fieldsync_schema::{CheckId, ReviewState};
+use fieldsync_schema::{CheckId, Deletion, ReviewState};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{CheckFilter, LinkCounts, Quarantined, StoreError, StoredDoc};
@@ -35,19 +35,30 @@ fn corrupt(id: &str, detail: impl std::fmt::Display) -> StoreError {
 pub(crate) fn load(conn: &Connection, check: CheckId) -> Result<Option<StoredDoc>, StoreError> {
     let id = check.to_string();
     let row = conn
-        .prepare_cached("SELECT bytes, seq, heads, checksum FROM documents WHERE check_id = ?1")?
+        .prepare_cached(
+            "SELECT bytes, seq, heads, checksum, deleted FROM documents WHERE check_id = ?1",
+        )?
         .query_row([&id], |r| {
             Ok((
                 r.get::<_, Vec<u8>>(0)?,
                 r.get::<_, i64>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, Option<Vec<u8>>>(3)?,
+                r.get::<_, Option<String>>(4)?,
             ))
         })
         .optional()?;
-    row.map(|(bytes, seq, heads, stored_checksum)| {
+    row.map(|(bytes, seq, heads, stored_checksum, deleted)| {
         Ok(StoredDoc {
             verified: stored_checksum.is_some_and(|c| c == checksum(&bytes)),
+            // Lenient: a damaged index column must not stop every round that loads the check.
+            deleted: deleted.and_then(|d| {
+                parse_deletion(&id, &d)
+                    .inspect_err(
+                        |e| tracing::warn!(check = %id, error = %e, "tombstone unreadable"),
+                    )
+                    .ok()
+            }),
             bytes,
             seq: to_u64(seq, &id)?,
             heads: parse_heads(&heads).map_err(|detail| StoreError::Corrupt {
@@ -57,6 +68,14 @@ pub(crate) fn load(conn: &Connection, check: CheckId) -> Result<Option<StoredDoc
         })
     })
     .transpose()
+}
+
+/// Parses a stored tombstone (`documents.deleted`, `damaged.deleted`).
+pub(crate) fn parse_deletion(id: &str, text: &str) -> Result<Deletion, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
+        what: format!("tombstone of check {id}"),
+        detail: e.to_string(),
+    })
 }
 
 /// The SHA-256 of a stored document's bytes (column `documents.checksum`).

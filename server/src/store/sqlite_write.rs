@@ -1,5 +1,7 @@
 //! The write side of [`super::SqliteStore`]: one sync round inside its transaction.
 
+use std::sync::atomic::AtomicI64;
+
 use fieldsync_schema::sync::heads_to_hex;
 use fieldsync_schema::{CheckId, Deletion};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -7,17 +9,23 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::sqlite_read::{checksum, parse_heads, parse_id, to_u64};
 use crate::auth::audit::NewAudit;
 
-use super::{Changed, DocRecord, PeerState, Quarantined, Sent, StoreError, StoredDoc, SyncBatch};
+use super::{
+    Changed, Damage, DocRecord, PeerState, Quarantined, Sent, StoreError, StoredDoc, SyncBatch,
+    damaged,
+};
 
 /// A sync round's view of the writer's open transaction.
 pub(crate) struct Batch<'t> {
     tx: &'t Connection,
+    /// Where the rolling checksum pass stands ([`SyncBatch::scrub`]), kept by the store.
+    scrubbed: &'t AtomicI64,
 }
 
 impl<'t> Batch<'t> {
-    /// Verbs over `tx`, a connection inside an open transaction (the group's savepoint).
-    pub(crate) fn new(tx: &'t Connection) -> Self {
-        Self { tx }
+    /// Verbs over `tx`, a connection inside an open transaction (the group's savepoint);
+    /// `scrubbed` is the store's position in its rolling checksum pass.
+    pub(crate) fn new(tx: &'t Connection, scrubbed: &'t AtomicI64) -> Self {
+        Self { tx, scrubbed }
     }
 }
 
@@ -158,11 +166,7 @@ impl SyncBatch for Batch<'_> {
     }
 
     fn forget_sync_states(&mut self, check: CheckId) -> Result<(), StoreError> {
-        self.tx.execute(
-            "DELETE FROM sync_states WHERE check_id = ?1",
-            [check.to_string()],
-        )?;
-        Ok(())
+        damaged::forget_states(self.tx, check)
     }
 
     fn quarantine(&mut self, entry: &Quarantined) -> Result<bool, StoreError> {
@@ -283,5 +287,37 @@ impl SyncBatch for Batch<'_> {
             })
         })
         .transpose()
+    }
+
+    fn damage(&mut self, check: CheckId) -> Result<Option<Damage>, StoreError> {
+        damaged::damage(self.tx, check)
+    }
+
+    fn mark_damaged(&mut self, damage: &Damage) -> Result<bool, StoreError> {
+        damaged::mark(self.tx, damage)
+    }
+
+    fn damage_tombstone_restored(&mut self, check: CheckId) -> Result<(), StoreError> {
+        damaged::tombstone_restored(self.tx, check)
+    }
+
+    fn repaired(&mut self, check: CheckId) -> Result<(), StoreError> {
+        damaged::repaired(self.tx, check)
+    }
+
+    fn wanted(&mut self, device: &str, limit: usize) -> Result<Vec<CheckId>, StoreError> {
+        damaged::wanted(self.tx, device, limit)
+    }
+
+    fn heard_from(&mut self, device: &str, check: CheckId) -> Result<(), StoreError> {
+        damaged::heard_from(self.tx, device, check)
+    }
+
+    fn scrub(&mut self, rows: usize, bytes: usize) -> Result<Vec<CheckId>, StoreError> {
+        damaged::scrub(self.tx, self.scrubbed, rows, bytes)
+    }
+
+    fn seal(&mut self, check: CheckId) -> Result<(), StoreError> {
+        damaged::seal(self.tx, check)
     }
 }

@@ -9,6 +9,7 @@ use fieldsync_schema::sync_bounds::check_message;
 use fieldsync_schema::wire::DocMessage;
 use fieldsync_schema::{CheckDoc, CheckId};
 
+use super::damage::{Loaded, accepted_heads, holds_all, load_doc, rebuilt};
 use super::ready::{Ready, prepare_store, write};
 pub(super) use super::refusal::{Refusal, Rejected};
 use super::refusal::{breach_code, reject};
@@ -16,7 +17,7 @@ use super::{FORBIDDEN, INVALID_CHECK, MALFORMED_MESSAGE, Round, put_state, store
 use crate::auth::DEFAULT_TEAM;
 use crate::auth::audit::{self, NewAudit};
 use crate::auth::authority::Verdict;
-use crate::store::{Sent, StoreError, SyncBatch};
+use crate::store::{Damage, Sent, StoreError, SyncBatch};
 
 /// A message applied to a document, before anything is written: what to store (if the
 /// document changed), the device's new sync state, and the reply.
@@ -30,6 +31,8 @@ pub(super) struct Applied {
     verdict: Option<Verdict>,
     /// The review decisions, conflict decisions and deletion the new changes made.
     decided: Vec<DecisionEntry>,
+    /// For a damaged check: the document now holds every change of the damaged version.
+    complete: bool,
 }
 
 /// What [`prepare_new`] computed for a check the server did not hold when the round began.
@@ -58,7 +61,7 @@ pub(super) fn receive(
         return match prepared {
             Err(rejected) => Err(rejected.clone().into()),
             Ok(None) => Ok(None),
-            Ok(Some(applied)) => finish(batch, round, check, applied.clone(), None),
+            Ok(Some(applied)) => finish(batch, round, check, applied.clone(), None, None),
         };
     }
     let message = decode(round, incoming)?;
@@ -66,23 +69,27 @@ pub(super) fn receive(
         Loaded::Missing => (CheckDoc::empty(), None, stored(batch, round, check)?),
         Loaded::Doc(doc, seq) => (*doc, Some(seq), stored(batch, round, check)?),
         // Rebuilt from the devices: no state is trusted, so this device is asked for
-        // everything it has, and every other device offers its part at its next exchange.
+        // everything it has, and the devices that held it are asked for it (`wanted`).
         Loaded::Corrupt(seq) => {
             batch.forget_sync_states(check)?;
             (CheckDoc::empty(), Some(seq), State::new())
         }
     };
-    let team = match seq {
-        Some(_) => Some(visible_team(batch, round, check)?),
-        None => None,
+    let (team, damage) = match seq {
+        Some(_) => (
+            Some(visible_team(batch, round, check)?),
+            batch.damage(check)?,
+        ),
+        None => (None, None),
     };
     let known = Known {
         stored: seq.is_some(),
         team: team.as_deref(),
+        damage: damage.as_ref(),
     };
     match apply(round, check, message, &mut doc, state, known)? {
         None => Ok(None),
-        Some(applied) => finish(batch, round, check, applied, seq),
+        Some(applied) => finish(batch, round, check, applied, seq, damage.as_ref()),
     }
 }
 
@@ -119,6 +126,8 @@ struct Known<'a> {
     stored: bool,
     /// Its team, when stored.
     team: Option<&'a str>,
+    /// The damage recorded for it, while it is being rebuilt.
+    damage: Option<&'a Damage>,
 }
 
 /// The work of [`receive`] for a check the server does not hold, done without the store
@@ -130,6 +139,7 @@ pub(super) fn prepare_new(round: &Round<'_>, incoming: &DocMessage) -> Prepared 
     let known = Known {
         stored: false,
         team: None,
+        damage: None,
     };
     apply(
         round,
@@ -162,7 +172,11 @@ pub(super) fn detached(
         }
     };
     let team = (stored && round.auth.is_some()).then_some(DEFAULT_TEAM);
-    let known = Known { stored, team };
+    let known = Known {
+        stored,
+        team,
+        damage: None,
+    };
     let applied = apply(
         round,
         incoming.check,
@@ -236,17 +250,23 @@ fn apply(
             )
         })?;
     }
+    // For a damaged check, what the damaged version held was accepted before: only the rest
+    // is judged (and audited) as new.
+    let accepted = match known.damage {
+        Some(damage) if changed => accepted_heads(doc, &before, damage),
+        _ => before.clone(),
+    };
     let verdict = match &round.auth {
         Some(auth) if changed => Some(
             auth.authority()
-                .judge(check, doc, &before, known.team)
+                .judge(check, doc, &accepted, known.team)
                 .map_err(|why| reject(FORBIDDEN, why))?,
         ),
         _ => None,
     };
     // Each decision the changes carry, worded for the audit log (read before linking).
     let decided = match &verdict {
-        Some(v) if !v.decisions.is_empty() => doc.decisions_since(&before).unwrap_or_default(),
+        Some(v) if !v.decisions.is_empty() => doc.decisions_since(&accepted).unwrap_or_default(),
         _ => Vec::new(),
     };
     let ready = if changed {
@@ -273,20 +293,30 @@ fn apply(
         reply,
         verdict,
         decided,
+        complete: known.damage.is_none_or(|d| holds_all(doc, d)),
     }))
 }
 
-/// Stores what `applied` changed and the device's sync state, and yields the reply.
+/// Stores what `applied` changed and the device's sync state, and yields the reply. For a
+/// damaged check (`damage`), the stored version keeps the damaged version's tombstone if
+/// it has none, and the damage is forgotten once the version holds all of it.
 fn finish(
     batch: &mut dyn SyncBatch,
     round: &Round<'_>,
     check: CheckId,
     applied: Applied,
     seq: Option<u64>,
+    damage: Option<&Damage>,
 ) -> Result<Option<DocMessage>, Refusal> {
     let seq = match &applied.ready {
         Some(ready) => {
-            let stored = write(batch, ready)?;
+            // A rebuild from a copy without the damaged version's tombstone stays deleted.
+            let kept = damage.and_then(|d| d.deletion.as_ref());
+            let stored = write(batch, ready, kept)?;
+            if let Some(damage) = damage {
+                let tombstone = ready.read.deleted.is_some();
+                rebuilt(batch, damage, applied.complete, tombstone, round.device)?;
+            }
             record_authority(
                 batch,
                 round,
@@ -351,44 +381,7 @@ fn record_authority(
     Ok(())
 }
 
-/// What the store holds for a check.
-enum Loaded {
-    /// Nothing: a check new to the server.
-    Missing,
-    /// The document and its `seq`.
-    Doc(Box<CheckDoc>, u64),
-    /// A row whose bytes fail their checksum and do not load (damaged on disk): its `seq`.
-    Corrupt(u64),
-}
-
 /// The stored sync state of the round's device for `check`.
 fn stored(batch: &mut dyn SyncBatch, round: &Round<'_>, check: CheckId) -> Result<State, Refusal> {
     Ok(stored_state(batch, round.device, check, round.cursor)?)
-}
-
-/// Loads the stored document of `check`. Bytes that fail their checksum are still tried
-/// (a damaged checksum column leaves good bytes); bytes that do not load are reported with
-/// the check id and the document is rebuilt from what devices send ([`receive`]).
-fn load_doc(batch: &mut dyn SyncBatch, check: CheckId) -> Result<Loaded, Refusal> {
-    let Some(stored) = batch.load(check)? else {
-        return Ok(Loaded::Missing);
-    };
-    match CheckDoc::load(&stored.bytes) {
-        Ok(doc) => {
-            if !stored.verified {
-                tracing::warn!(%check, seq = stored.seq, "stored document does not match its checksum but loads; using it");
-            }
-            Ok(Loaded::Doc(Box::new(doc), stored.seq))
-        }
-        Err(err) => {
-            tracing::error!(
-                %check,
-                seq = stored.seq,
-                verified = stored.verified,
-                error = %err,
-                "stored document is corrupt: rebuilding it from the devices' changes"
-            );
-            Ok(Loaded::Corrupt(stored.seq))
-        }
-    }
 }

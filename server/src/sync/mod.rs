@@ -9,11 +9,14 @@
 //! 2. every other document changed since the device's cursor gets a primed message
 //!    (`outgoing`), up to a bound; the response's cursor covers exactly what was sent. A
 //!    document whose message was refused is not "answered": if it changed since the cursor,
-//!    the server's version is sent too, next to the rejection.
+//!    the server's version is sent too, next to the rejection;
+//! 3. the damaged checks the device held when they were found are named in `wanted`
+//!    (`damage`, which also verifies a few stored documents each round, before the rest).
 //!
 //! Documents are loaded one at a time and dropped after use: server memory does not grow with
 //! the number of stored documents.
 
+mod damage;
 mod detached;
 pub use detached::{DetachedAuth, receive_detached, receive_detached_as};
 mod incoming;
@@ -32,7 +35,6 @@ use fieldsync_schema::wire::{
 };
 use fieldsync_schema::{Author, CheckId, Role};
 
-use crate::auth::audit::{self, NewAudit};
 use crate::auth::authority::Authority;
 use crate::auth::{Identity, Registry};
 use crate::store::{Quarantined, Store, StoreError, SyncBatch};
@@ -226,10 +228,12 @@ fn round(
         messages: Vec::new(),
         rejected: Vec::new(),
         deleted: Vec::new(),
+        wanted: Vec::new(),
     });
     tracing::info!(
         sent = response.messages.len(),
         rejected = response.rejected.len(),
+        wanted = response.wanted.len(),
         cursor = response.cursor,
         more = response.more,
         "sync round done"
@@ -274,8 +278,10 @@ fn run(
             messages: Vec::new(),
             rejected: Vec::new(),
             deleted: Vec::new(),
+            wanted: Vec::new(),
         });
     }
+    damage::scrub(batch)?;
     let mut messages = Vec::new();
     let mut rejected = Vec::new();
     let mut answered = HashSet::new();
@@ -305,7 +311,7 @@ fn run(
                 })?;
                 // Audited once per refusal, however often the device re-sends it.
                 if code == FORBIDDEN && new {
-                    audit_refusal(batch, round, message.check, &why)?;
+                    refusal::audit(batch, round, message.check, &why)?;
                 }
                 rejected.push(Rejection {
                     check: message.check,
@@ -323,6 +329,8 @@ fn run(
     };
     let changed = outgoing::changed(batch, round, request.cursor, &answered, budget)?;
     messages.extend(changed.messages);
+    let heard = request.messages.iter().map(|m| m.check).collect();
+    let wanted = damage::wanted(batch, round, &heard)?;
     let horizon = horizon(batch)?;
     Ok(SyncResponse {
         server,
@@ -333,23 +341,7 @@ fn run(
         messages,
         rejected,
         deleted,
-    })
-}
-
-/// Appends a refused change to the audit log.
-fn audit_refusal(
-    batch: &mut dyn SyncBatch,
-    round: &Round<'_>,
-    check: CheckId,
-    why: &str,
-) -> Result<(), StoreError> {
-    let caller = round.auth.as_ref().map(|a| &a.caller);
-    batch.audit(&NewAudit {
-        action: audit::REJECTED_CHANGE,
-        user: caller.map(|c| c.user.as_str()),
-        device: Some(round.device),
-        check: Some(check.to_string()),
-        detail: why.to_owned(),
+        wanted,
     })
 }
 

@@ -106,8 +106,9 @@ impl Prepared {
 }
 
 /// A primed message carrying every change of `row`'s document since the state shared with
-/// the device. A document that no longer loads is logged and skipped (it must not block
-/// every device's cursor).
+/// the device. A document that no longer loads is logged, recorded as damaged and skipped
+/// (it must not block every device's cursor); so is a damaged deleted check rebuilt from a
+/// copy without its tombstone ([`super::damage::withheld`]).
 ///
 /// A device that holds nothing of the document (no shared heads) gets the stored bytes as
 /// they are, in a V2 message: that is exactly what Automerge would send (the saved
@@ -127,6 +128,10 @@ fn prepare(
     let Some(stored) = batch.load(row.check)? else {
         return Ok(skipped);
     };
+    if super::damage::withheld(batch, row.check)? {
+        tracing::warn!(check = %row.check, "damaged deleted check rebuilt without its tombstone; not sent");
+        return Ok(skipped);
+    }
     let mut state = stored_state(batch, round.device, row.check, round.cursor)?;
     let sent = Sent {
         seq: stored.seq,
@@ -143,6 +148,7 @@ fn prepare(
         Ok(doc) => doc,
         Err(err) => {
             tracing::error!(check = %row.check, seq = row.seq, error = %err, "stored document does not load; not sent");
+            super::damage::found(batch, row.check, &stored)?;
             return Ok(skipped);
         }
     };

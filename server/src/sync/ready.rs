@@ -8,7 +8,9 @@ use fieldsync_schema::forms::is_valid;
 use fieldsync_schema::sync_bounds::MAX_HEADS;
 use fieldsync_schema::text_limit::first_over;
 use fieldsync_schema::validation::check_violations;
-use fieldsync_schema::{Catalog, Check, CheckDoc, CheckId, CheckRecord, LinkSource, Violation};
+use fieldsync_schema::{
+    Catalog, Check, CheckDoc, CheckId, CheckRecord, Deletion, LinkSource, Violation,
+};
 
 use super::Round;
 use super::refusal::{Rejected, reject};
@@ -141,9 +143,15 @@ fn view_of(
     encode_view(&record)
 }
 
-/// Stores a prepared document; returns its new `seq`.
-pub(super) fn write(batch: &mut dyn SyncBatch, ready: &Ready) -> Result<u64, StoreError> {
+/// Stores a prepared document; returns its new `seq`. `kept` is a tombstone the index keeps
+/// when the document has none (a damaged deleted check rebuilt from a stale copy).
+pub(super) fn write(
+    batch: &mut dyn SyncBatch,
+    ready: &Ready,
+    kept: Option<&Deletion>,
+) -> Result<u64, StoreError> {
     let read = &ready.read;
+    let deleted = read.deleted.as_ref().or(kept);
     let no_links = BTreeMap::new();
     let seq = batch.store_check(&DocRecord {
         check: ready.check,
@@ -160,14 +168,14 @@ pub(super) fn write(batch: &mut dyn SyncBatch, ready: &Ready) -> Result<u64, Sto
             .strftime("%Y-%m-%dT%H:%M:%SZ")
             .to_string(),
         review_state: read.review.state.as_str(),
-        links: if read.deleted.is_some() {
+        links: if deleted.is_some() {
             &no_links
         } else {
             &ready.links
         },
         violations: &ready.violations,
         valid: ready.valid,
-        deleted: read.deleted.as_ref(),
+        deleted,
         view: ready.view.as_deref(),
     })?;
     tracing::debug!(check = %ready.check, seq, links = ?ready.links, "check stored");

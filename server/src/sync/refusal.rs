@@ -1,9 +1,11 @@
 //! Why the server refused one device message.
 
+use fieldsync_schema::CheckId;
 use fieldsync_schema::sync_bounds::{Breach, MessageError};
 
-use super::{MALFORMED_MESSAGE, TOO_LARGE, TOO_MANY_CHANGES, TOO_MANY_OPERATIONS};
-use crate::store::StoreError;
+use super::{MALFORMED_MESSAGE, Round, TOO_LARGE, TOO_MANY_CHANGES, TOO_MANY_OPERATIONS};
+use crate::auth::audit::{self, NewAudit};
+use crate::store::{StoreError, SyncBatch};
 
 /// Why a message got no reply.
 pub(super) enum Refusal {
@@ -59,4 +61,21 @@ pub(super) fn breach_code(e: &MessageError) -> (&'static str, &'static str) {
         (Breach::TooManyChanges, _) => (TOO_MANY_CHANGES, " (--max-changes-per-message)"),
         (Breach::TooManyOperations, _) => (TOO_MANY_OPERATIONS, " (--max-ops-per-message)"),
     }
+}
+
+/// Appends a refused change to the audit log.
+pub(super) fn audit(
+    batch: &mut dyn SyncBatch,
+    round: &Round<'_>,
+    check: CheckId,
+    why: &str,
+) -> Result<(), StoreError> {
+    let caller = round.auth.as_ref().map(|a| &a.caller);
+    batch.audit(&NewAudit {
+        action: audit::REJECTED_CHANGE,
+        user: caller.map(|c| c.user.as_str()),
+        device: Some(round.device),
+        check: Some(check.to_string()),
+        detail: why.to_owned(),
+    })
 }

@@ -150,6 +150,16 @@ impl Observer for Progress {
         }
     }
 
+    fn resent(&mut self, check: fieldsync_schema::CheckId) {
+        let line = format!(
+            "note: the server lost its copy of check {check} (damaged on disk); sending it again"
+        );
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+
     fn rejected(&mut self, r: &fieldsync_schema::wire::Rejection) {
         let line = format!("rejected: {} ({}): {}", r.check, r.error, r.message);
         match &self.bar {

@@ -239,6 +239,21 @@ impl Db<'_> {
         Ok(())
     }
 
+    /// Forgets what this device believed the server has of `id` (its heads and the sync
+    /// state): the check is pending again and its next message carries it whole. For a
+    /// check the server asks for (`wanted`: its copy was damaged). Returns false when the
+    /// store does not hold `id`.
+    ///
+    /// # Errors
+    /// SQLite failures.
+    pub fn forget_server_copy(&self, id: CheckId) -> Result<bool, StoreError> {
+        let updated = self.conn.execute(
+            "UPDATE documents SET server_heads = NULL, sync_state = NULL WHERE check_id = ?1",
+            [id.to_string()],
+        )?;
+        Ok(updated > 0)
+    }
+
     /// Ids of documents with something to send, in id order.
     ///
     /// # Errors

@@ -20,7 +20,12 @@ const ACTIONS: [&str; 4] = ["review", "resolve", "link", "delete"];
 
 /// Writes `action` into check `id` on `device`, as the device's own actor (or as `as_actor`,
 /// a forgery), bypassing the CLI's role checks.
-fn write(device: &Device, id: &str, action: &str, as_actor: Option<&Device>) -> Result<()> {
+pub(crate) fn write(
+    device: &Device,
+    id: &str,
+    action: &str,
+    as_actor: Option<&Device>,
+) -> Result<()> {
     let writer = Store::open(as_actor.unwrap_or(device).home())?
         .db()
         .meta()?;
