@@ -110,3 +110,44 @@ fn a_restore_interrupted_after_setting_the_database_aside_is_refused_not_served_
         2
     );
 }
+
+#[test]
+fn a_backup_taken_during_steady_writes_holds_whole_rounds_only() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let store = Arc::new(SqliteStore::open(&data).expect("open"));
+    store_checks(&store, 20);
+    let stop = Arc::new(AtomicBool::new(false));
+    let (started, first_round) = std::sync::mpsc::channel();
+    let writer = {
+        let (store, stop) = (Arc::clone(&store), Arc::clone(&stop));
+        std::thread::spawn(move || {
+            let mut rounds = 0;
+            while !stop.load(Ordering::SeqCst) {
+                store_checks(&store, 5);
+                rounds += 1;
+                let _ = started.send(());
+            }
+            rounds
+        })
+    };
+    first_round.recv().expect("the writer stored a round");
+    let out = dir.path().join("b.db");
+    let summary = backup(&data, &out).expect("backup during writes");
+    stop.store(true, Ordering::SeqCst);
+    let rounds = writer.join().expect("writer");
+    // Each round stores 5 checks in one transaction: a snapshot holds whole rounds only.
+    assert_eq!(summary.checks % 5, 0, "{} checks", summary.checks);
+    assert!(
+        summary.checks > 20 && summary.checks <= 20 + 5 * rounds,
+        "{}",
+        summary.checks
+    );
+    assert_eq!(
+        u64::try_from(summary.checks).expect("count"),
+        summary.latest_seq
+    );
+}

@@ -1,15 +1,13 @@
 //! `fieldsync-server backup --out FILE`: a consistent copy of the database, taken while the
-//! server serves.
+//! server serves, with SQLite's online backup API.
 //!
-//! Why `VACUUM INTO` rather than SQLite's online backup API: both copy one consistent
-//! snapshot, and with WAL neither blocks the server's writer. The backup API restarts its
-//! copy whenever another connection (the server, here another process) writes between
-//! steps, so under steady sync traffic a stepwise backup may never finish, and a one-step
-//! backup is the same single read transaction `VACUUM INTO` takes. `VACUUM INTO` also
-//! writes a compacted file (no free pages) and needs no extra rusqlite feature. It does not
-//! flush its output, and an interrupted run leaves a partial file, so the copy is written
-//! under a temporary name, checked (`integrity_check`), flushed, and only then renamed to
-//! `FILE`: a file named `FILE` is always a complete backup.
+//! The whole database is copied in one backup step (`step(-1)`): one read transaction, so
+//! one consistent snapshot, which with WAL never blocks the server's writer. (A stepwise
+//! backup would restart whenever the server, another process, writes between steps, and
+//! under steady sync traffic might never finish.) The copy is written under a temporary
+//! name, checked (`integrity_check`), flushed, and only then renamed to `FILE`: a file
+//! named `FILE` is always a complete backup, and an interrupted run leaves only the
+//! temporary file, removed by the next run.
 
 use std::path::{Path, PathBuf};
 
@@ -83,17 +81,25 @@ pub fn backup(data_dir: &Path, out: &Path) -> anyhow::Result<Summary> {
     Ok(summary)
 }
 
-/// `VACUUM INTO` from a connection of its own (no write of the source).
+/// Copies `source` to `target` with the online backup API, all pages in one step, from a
+/// read-only connection of its own.
 fn write_snapshot(source: &Path, target: &Path) -> anyhow::Result<()> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(source, flags)
         .with_context(|| format!("cannot open {}", source.display()))?;
     conn.busy_timeout(std::time::Duration::from_secs(30))?;
-    let target_text = target
-        .to_str()
-        .with_context(|| format!("backup path {} is not UTF-8", target.display()))?;
-    conn.execute("VACUUM INTO ?1", [target_text])
+    let mut copy = Connection::open(target)
+        .with_context(|| format!("cannot create the backup {}", target.display()))?;
+    let backup = rusqlite::backup::Backup::new(&conn, &mut copy)
+        .with_context(|| format!("cannot start the backup to {}", target.display()))?;
+    let done = backup
+        .step(-1)
         .with_context(|| format!("cannot write the backup to {}", target.display()))?;
+    anyhow::ensure!(
+        done == rusqlite::backup::StepResult::Done,
+        "the backup to {} did not finish in one step ({done:?}); try again",
+        target.display()
+    );
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 //! may come before or after the subcommand.
 //!
 //! Both work on the data directory's database file (`<data>/fieldsync.db`):
-//! - [`backup`]: a consistent copy taken while the server keeps serving (`VACUUM INTO`, one
+//! - [`backup`]: a consistent copy taken while the server keeps serving (SQLite's online backup API in one step, one
 //!   read snapshot), checked and made durable before it gets its final name.
 //! - [`restore`]: puts a checked backup in place; refused while a server holds the data
 //!   directory ([`crate::store::lock`]); the database it replaces is kept beside it.
