@@ -31,10 +31,14 @@ fn bearer(parts: &Parts) -> Result<&str, ApiError> {
                 .into(),
         ));
     };
+    // The scheme is case-insensitive (RFC 9110 §11.1): `bearer` and `BEARER` work too.
     value
         .to_str()
         .ok()
-        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(|v| {
+            let (scheme, token) = v.split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then_some(token)
+        })
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| {

@@ -1,7 +1,7 @@
 //! The read API's errors and edges: health, unknown ids and routes, bad query values.
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::{Request, StatusCode, header};
 use fieldsync_schema::CheckId;
 use serde_json::json;
 
@@ -76,4 +76,24 @@ async fn unknown_routes_and_methods_answer_json() {
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
     let body: serde_json::Value = serde_json::from_slice(&body).expect("json");
     assert_eq!(body["error"], "method_not_allowed");
+}
+
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive_and_other_schemes_are_refused() {
+    let app = TestApp::new();
+    let token = app.reader_token();
+    for (header_value, expected) in [
+        (format!("Bearer {token}"), StatusCode::OK),
+        (format!("bearer {token}"), StatusCode::OK),
+        (format!("BEARER {token}"), StatusCode::OK),
+        (format!("Basic {token}"), StatusCode::UNAUTHORIZED),
+        (token.clone(), StatusCode::UNAUTHORIZED),
+    ] {
+        let request = Request::get("/api/v1/resolutions")
+            .header(header::AUTHORIZATION, &header_value)
+            .body(Body::empty())
+            .expect("request");
+        let (status, _, _) = app.send(request).await;
+        assert_eq!(status, expected, "{header_value:?}");
+    }
 }
