@@ -62,17 +62,20 @@ pub struct MessageBounds {
     pub max_ops: usize,
 }
 
-/// Default of [`MessageBounds::max_ops`]: 100,000 operations. A new check is one change of
-/// about 30 operations plus one per character of its notes (331 with 300 characters); ten
-/// edits later, each rewriting those notes, its whole document holds 3,361 (automerge 0.12,
-/// `sync_columns_tests`). Rewriting notes at the 10,000-character text limit is one change
-/// of up to 20,000 (each character inserted, each old one deleted). By the QA's figures
-/// for automerge 0.12 (16,777,218 operations in 185 s and 7.6 GB; 4 million characters of
-/// text in 23.7 s and 350 MB), 100,000 cost about a second and 50 MB.
-pub const DEFAULT_MAX_OPS: usize = 100_000;
+/// Default of [`MessageBounds::max_ops`]: 1,000,000 operations. A new check is one change
+/// of about 30 operations plus one per character of its notes (331 with 300 characters);
+/// ten edits later, each rewriting those notes, its whole document holds 3,361 (automerge
+/// 0.12, `sync_columns_tests`). Rewriting notes at the 10,000-character text limit is one
+/// change of up to 20,000 (each character inserted, each old one deleted), so a check whose
+/// long notes were rewritten ten times holds about 110,000, and a device re-sends the whole
+/// document when the server asks for it (a damaged row, a restored server): the limit
+/// leaves room for about fifty such rewrites. By a security QA's figures for automerge
+/// 0.12 (a change of 1,000,000 inserts in 8.4 s and 460 MB; 16,777,218 in 185 s and
+/// 7.6 GB), a message at the limit costs seconds and hundreds of MB, not minutes and GB.
+pub const DEFAULT_MAX_OPS: usize = 1_000_000;
 
 impl Default for MessageBounds {
-    /// 1 MiB messages, 10,000 changes, 16 MiB decoded, 100,000 operations.
+    /// 1 MiB messages, 10,000 changes, 16 MiB decoded, 1,000,000 operations.
     fn default() -> Self {
         Self {
             max_bytes: 1024 * 1024,

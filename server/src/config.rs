@@ -21,7 +21,7 @@ pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
 pub const DEFAULT_MAX_CHANGES_PER_MESSAGE: usize = 10_000;
 /// Default most bytes one sync message's changes may inflate to: 16 MiB.
 pub const DEFAULT_MAX_DECODED_BYTES: usize = 16 * 1024 * 1024;
-/// Default most operations one sync message's changes may describe: 100,000 (why:
+/// Default most operations one sync message's changes may describe: 1,000,000 (why:
 /// [`fieldsync_schema::sync_bounds::DEFAULT_MAX_OPS`]).
 pub const DEFAULT_MAX_OPS_PER_MESSAGE: usize = fieldsync_schema::sync_bounds::DEFAULT_MAX_OPS;
 /// Default longest free text (notes, a text field, a comment) in characters: 10,000.
@@ -285,7 +285,7 @@ mod tests {
         assert_eq!(config.max_messages_per_request, 500);
         assert_eq!(config.max_changes_per_message, 10_000);
         assert_eq!(config.max_decoded_bytes, 16 * 1_048_576);
-        assert_eq!(config.max_ops_per_message, 100_000);
+        assert_eq!(config.max_ops_per_message, 1_000_000);
         assert_eq!(config.max_text_chars, 10_000);
         assert_eq!(config.max_requests_per_minute, 600);
         assert_eq!(config.request_timeout(), Duration::from_secs(120));

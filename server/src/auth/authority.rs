@@ -95,6 +95,7 @@ impl<'a> Authority<'a> {
             check,
             doc,
             before,
+            self.sender,
             self.registry,
             self.server_actor,
         )?;

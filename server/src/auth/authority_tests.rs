@@ -298,6 +298,8 @@ fn only_a_supervisor_may_close_a_conflict_by_writing_the_field() {
     let mut other = CheckDoc::load(&held.save()).expect("load");
     other.set_actor(actor(&people.sara));
     held.edit(&author(&people.ana), &price(1500)).expect("ana");
+    // Ana's device before the conflict reaches it: only her own value.
+    let mut anas_device = held.clone();
     other
         .edit(&author(&people.sara), &price(2000))
         .expect("sara");
@@ -322,6 +324,22 @@ fn only_a_supervisor_may_close_a_conflict_by_writing_the_field() {
     assert!(
         refused.contains("fields.bread_price_syp") && refused.contains("only a supervisor"),
         "{refused}"
+    );
+
+    // Offline, Ana corrects her own value: it replaces only hers, the conflict stays open.
+    anas_device
+        .edit(&author(&people.ana), &price(1600))
+        .expect("ana again");
+    let mut own_fix = held.clone();
+    own_fix
+        .automerge()
+        .merge(anas_device.automerge())
+        .expect("merge");
+    assert!(judge(&people.ana, &mut own_fix).is_ok());
+    assert_eq!(
+        own_fix.conflicts().expect("conflicts").len(),
+        1,
+        "still open"
     );
 
     let mut by_sara = held.clone();

@@ -112,7 +112,8 @@ pub fn render(out: &mut String, stored: &StoredCheck, lang: Lang) {
 /// The command that closes a conflict on `field`: `resolve` for data, `review` for the
 /// review state.
 fn settle_hint(field: &str, id: &str, lang: Lang) -> String {
-    let short = id.get(..8).unwrap_or(id);
+    // The whole id: checks made within a minute share their first characters (UUIDv7).
+    let short = id;
     let (cmd, what) = match field {
         "review.state" => (
             format!("fieldsync review {short} --state approved|has_issues|rejected"),
