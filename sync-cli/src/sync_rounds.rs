@@ -23,7 +23,7 @@ use fieldsync_schema::wire::{
 use fieldsync_schema::{CheckDoc, CheckId};
 
 use crate::store::{Db, Store};
-use crate::sync_client::Transport;
+use crate::sync_client::{SyncClientError, Transport};
 
 /// Rounds in a row in which no document moved (no pending document sent for the first time in
 /// this run, none changed by what was received, none acknowledged) after which a sync gives
@@ -53,6 +53,13 @@ pub struct Summary {
     pub bytes_up: u64,
     /// Response bytes (decoded).
     pub bytes_down: u64,
+}
+
+/// How much one round may carry: bytes of messages, and messages.
+#[derive(Debug, Clone, Copy)]
+struct Batch {
+    window: usize,
+    messages: usize,
 }
 
 /// A message to send, and whether it carries changes (for the summary).
@@ -168,6 +175,8 @@ pub fn run_fetching(
     let mut resets = 0;
     let mut stalled = 0;
     let mut window = BATCH_BYTES;
+    // Lowered when the server refuses a round as too many operations together.
+    let mut max_messages = MAX_MESSAGES_PER_REQUEST;
     observer.started(todo.len());
     loop {
         if stalled >= MAX_ROUNDS {
@@ -176,7 +185,13 @@ pub fn run_fetching(
             );
         }
         let queued = queue.len();
-        let batch = next_batch(store.db(), &mut queue, &mut todo, &mut sent_ids, window)?;
+        let limit = Batch {
+            window,
+            messages: max_messages,
+        };
+        let batch = next_batch(store.db(), &mut queue, &mut todo, &mut sent_ids, limit)?;
+        // Kept to send again, fewer per round, if the server finds them too many operations.
+        let retry: Vec<Outgoing> = batch.clone();
         // Replies re-send documents already in flight; only pending ones are new work.
         let fresh = batch.len() - (queued - queue.len());
         summary.sent += batch.iter().filter(|o| o.has_changes).count();
@@ -193,7 +208,20 @@ pub fn run_fetching(
             window: (window > BATCH_BYTES).then(|| u32::try_from(window).unwrap_or(u32::MAX)),
         };
         let started = Instant::now();
-        let exchange = transport.exchange(&request)?;
+        let exchange = match transport.exchange(&request) {
+            Err(SyncClientError::Refused {
+                status: 413, code, ..
+            }) if code == "too_many_operations" && retry.len() > 1 => {
+                max_messages = retry.len() / 2;
+                summary.sent -= retry.iter().filter(|o| o.has_changes).count();
+                for out in retry.into_iter().rev() {
+                    sent_ids.remove(&out.message.check);
+                    queue.push_front(out);
+                }
+                continue;
+            }
+            other => other?,
+        };
         window = next_window(window, started.elapsed());
         summary.rounds += 1;
         summary.bytes_up += exchange.bytes_up;
@@ -286,14 +314,14 @@ fn next_batch(
     queue: &mut VecDeque<Outgoing>,
     todo: &mut VecDeque<CheckId>,
     sent_ids: &mut BTreeSet<CheckId>,
-    window: usize,
+    limit: Batch,
 ) -> anyhow::Result<Vec<Outgoing>> {
     let mut batch = Vec::new();
     let mut bytes = 0;
     let fits = |batch: &Vec<Outgoing>, bytes: usize, next: &Outgoing| {
         batch.is_empty()
-            || (batch.len() < MAX_MESSAGES_PER_REQUEST
-                && bytes + next.message.message.len() <= window)
+            || (batch.len() < limit.messages.min(MAX_MESSAGES_PER_REQUEST)
+                && bytes + next.message.message.len() <= limit.window)
     };
     while let Some(out) = queue.front() {
         if !fits(&batch, bytes, out) {
@@ -383,3 +411,7 @@ mod fetch_tests;
 #[cfg(test)]
 #[path = "sync_wanted_tests.rs"]
 mod wanted_tests;
+
+#[cfg(test)]
+#[path = "sync_budget_tests.rs"]
+mod budget_tests;

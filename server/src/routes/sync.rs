@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use fieldsync_schema::sync_bounds::check_message;
 use fieldsync_schema::wire::{SyncRequest, SyncResponse};
 
 use crate::auth::Caller;
@@ -45,6 +46,7 @@ pub async fn sync(
     let sent = request.messages.len();
     let response = state
         .run(move |store| {
+            within_request_budget(&request, &limits)?;
             Ok(crate::sync::sync_round_as(
                 store, &caller, &request, &limits,
             )?)
@@ -91,4 +93,44 @@ fn nothing_but_refused(sent: usize, response: &SyncResponse) -> Option<ApiError>
         message: first.message.clone(),
         check: Some(first.check),
     })
+}
+
+/// How many messages' worth of operations one request may carry: the operations of all its
+/// messages together are bounded by this many times `--max-ops-per-message` (a single
+/// message is bounded by the limit itself), so a request of hundreds of messages each just
+/// under the limit cannot keep the writer busy for minutes.
+pub const REQUEST_OPS_FACTOR: u64 = 2;
+
+/// Refuses a request of several messages whose operations together exceed
+/// [`REQUEST_OPS_FACTOR`] times the per-message limit (413 `too_many_operations`; the CLI
+/// then sends fewer messages per round). Messages that break their own bounds are left to
+/// the round, which rejects them one by one.
+fn within_request_budget(
+    request: &SyncRequest,
+    limits: &crate::sync::Limits,
+) -> Result<(), ApiError> {
+    if request.messages.len() < 2 {
+        return Ok(());
+    }
+    let budget = (limits.message.max_ops as u64).saturating_mul(REQUEST_OPS_FACTOR);
+    let mut total: u64 = 0;
+    for m in &request.messages {
+        if let Ok(shape) = check_message(&m.message, &limits.message) {
+            total = total.saturating_add(shape.chunks.ops);
+        }
+        if total > budget {
+            return Err(ApiError::Refused {
+                status: StatusCode::PAYLOAD_TOO_LARGE,
+                code: TOO_MANY_OPERATIONS,
+                message: format!(
+                    "the request's {} messages describe more than {budget} operations \
+                     together; a request may carry {REQUEST_OPS_FACTOR} times \
+                     --max-ops-per-message: send fewer checks per round",
+                    request.messages.len()
+                ),
+                check: None,
+            });
+        }
+    }
+    Ok(())
 }

@@ -386,3 +386,48 @@ async fn more_documents_than_the_configured_batch_get_413_naming_the_flag() {
     let response = app.sync(&ana.request(&checks[..2])).await;
     assert!(response.rejected.is_empty(), "{response:?}");
 }
+
+#[tokio::test]
+async fn a_request_whose_messages_together_exceed_twice_the_limit_gets_413() {
+    let mut ana = Device::new("ana");
+    let checks: Vec<CheckId> = (0..3)
+        .map(|i| {
+            ana.record(&bakery(
+                &format!("DEZ-BAK-{i:03}"),
+                "2026-03-29T10:15:00+03:00",
+            ))
+        })
+        .collect();
+    let request = ana.request(&checks);
+    let ops: Vec<u64> = request
+        .messages
+        .iter()
+        .map(|m| {
+            fieldsync_schema::sync_bounds::check_message(&m.message, &Default::default())
+                .expect("a valid message")
+                .chunks
+                .ops
+        })
+        .collect();
+    // Each message is within the limit; the three together are over twice it.
+    let limit = *ops.iter().max().expect("three");
+    assert!(ops.iter().sum::<u64>() > 2 * limit, "{ops:?}");
+    let app = TestApp::with(
+        |mut c| {
+            c.max_ops_per_message = usize::try_from(limit).expect("small");
+            c
+        },
+        |s| s,
+    );
+    let (status, body) = post(&app, &request).await;
+    assert_refused(
+        status,
+        &body,
+        413,
+        "too_many_operations",
+        &["3 messages", "send fewer checks per round"],
+    );
+    // Fewer per round go through.
+    let (status, body) = post(&app, &ana.request(&checks[..2])).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
