@@ -2,7 +2,8 @@
 //! with nothing pending sends it whole in the same sync, once per sync however often it is
 //! asked, against the real server logic.
 
-use fieldsync_schema::Role;
+use automerge::sync::{Message, State, SyncDoc as _};
+use fieldsync_schema::{CheckDoc, Role};
 
 use super::*;
 use crate::sync_client::{Exchange, SyncClientError};
