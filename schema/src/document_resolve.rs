@@ -61,7 +61,7 @@ impl CheckDoc {
                 author.role.as_str()
             )));
         }
-        let (map, key, path) = conflict_place(field, value)?;
+        let (map, key, path) = conflict_place(field)?;
         let Some(conflict) = self.conflicts()?.into_iter().find(|c| c.field == path) else {
             return Err(invalid(
                 &path,
@@ -172,18 +172,15 @@ impl CheckDoc {
 /// [`DocError::Invalid`] for `review.state` (or `state`): a review-state conflict is settled
 /// by a new review, not by `resolve`.
 pub fn conflict_path(field: &str) -> Result<String, DocError> {
-    conflict_place(field, &FieldValue::Text(String::new())).map(|(_, _, path)| path)
+    conflict_place(field).map(|(_, _, path)| path)
 }
 
 /// Where a conflict on `field` lives: (root map, key, conflict path).
-fn conflict_place<'a>(
-    field: &'a str,
-    value: &FieldValue,
-) -> Result<(&'static str, &'a str, String), DocError> {
+fn conflict_place(field: &str) -> Result<(&'static str, &str, String), DocError> {
     match field {
         "review.state" | "state" => Err(invalid(
             "review.state",
-            &value.to_string(),
+            field,
             "a review-state conflict is settled by a new review: `fieldsync review ID --state S`",
         )),
         "site.name_ar" => Ok(("site", "name_ar", field.to_owned())),

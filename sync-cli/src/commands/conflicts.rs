@@ -113,16 +113,15 @@ pub fn render(out: &mut String, stored: &StoredCheck, lang: Lang) {
 /// review state.
 fn settle_hint(field: &str, id: &str, lang: Lang) -> String {
     // The whole id: checks made within a minute share their first characters (UUIDv7).
-    let short = id;
     let (cmd, what) = match field {
         "review.state" => (
-            format!("fieldsync review {short} --state approved|has_issues|rejected"),
+            format!("fieldsync review {id} --state approved|has_issues|rejected"),
             ("مراجعة جديدة تحسمه", "a new review settles it"),
         ),
         _ => {
             let name = field.strip_prefix("fields.").unwrap_or(field);
             (
-                format!("fieldsync resolve {short} {name} --keep AUTHOR|--value V"),
+                format!("fieldsync resolve {id} {name} --keep AUTHOR|--value V"),
                 ("قرار المشرف يحسمه", "a supervisor's decision settles it"),
             )
         }
